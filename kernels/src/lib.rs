@@ -1,0 +1,23 @@
+//! The paired kernels of unsafe-ledger, their input generators, and the registry that lists them.
+//!
+//! This is the only crate of the workspace that contains `unsafe`, and inside it only files whose
+//! names say so (`raw.rs`, `unchecked_call.rs`) allow it. Each family module holds one operation
+//! implemented several ways: a `baseline` (what most code writes), the best `safe` techniques, and
+//! `unsafe` raw-pointer versions. Everything that benches, tests and reports need to know about a
+//! family is reachable from [`registry::FAMILIES`].
+
+pub mod cast;
+pub mod digest;
+pub mod floor;
+pub mod generate;
+pub mod input;
+pub mod registry;
+pub mod text;
+mod unchecked_call;
+
+pub use digest::{Digest, Utf8Failure};
+pub use input::{Input, InputName, InputSpec};
+pub use registry::{FAMILIES, Family, Kind, Variant, VerifyError, family};
+pub use unchecked_call::{
+    BorrowCall, Bound, ConsumeCall, Consumed, OwnedBytes, Precondition, Refusal, Run,
+};

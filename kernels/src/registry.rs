@@ -1,0 +1,211 @@
+//! The registry: the one list of families and variants that benches, tests, `ledger list` and
+//! the report iterate. Adding a variant is one function in its family plus one entry here.
+
+use std::fmt;
+
+use crate::unchecked_call::{Bound, Refusal, Run};
+use crate::{Digest, Input, InputName, InputSpec, cast, text};
+
+/// Every family, in the order reports show them.
+pub static FAMILIES: &[&Family] = &[&text::FAMILY, &cast::FAMILY_U32, &cast::FAMILY_U64];
+
+/// Looks a family up by name.
+pub fn family(name: &str) -> Option<&'static Family> {
+    FAMILIES.iter().copied().find(|f| f.name == name)
+}
+
+/// What role a variant plays in a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// What most code writes; the point of departure.
+    Baseline,
+    /// A safe technique; the best of them is what unsafe must beat.
+    Safe,
+    /// Contains `unsafe` (raw pointers, unchecked conversions).
+    Unsafe,
+    /// The least work possible on the same bytes; a reference, never a candidate.
+    Floor,
+}
+
+impl Kind {
+    /// The kind's stable lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Baseline => "baseline",
+            Self::Safe => "safe",
+            Self::Unsafe => "unsafe",
+            Self::Floor => "floor",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One implementation of a family's operation.
+pub struct Variant {
+    /// Stable name, by technique (`from_utf8_std`, `cast_raw`).
+    pub name: &'static str,
+    /// Its role in the comparison.
+    pub kind: Kind,
+    /// One line: what it does.
+    pub description: &'static str,
+    /// For unsafe variants: what must hold for the unsafe code to be sound.
+    pub invariants: &'static [&'static str],
+    /// For unsafe variants: the work the safe reference does that this variant skips.
+    pub skips: &'static [&'static str],
+    /// How it is called and what it requires of its input.
+    pub run: Run,
+}
+
+impl Variant {
+    /// Checks this variant's preconditions against `input` and returns a call to time.
+    pub fn bind<'a>(&self, input: &'a Input) -> Result<Bound<'a>, Refusal> {
+        self.run.bind(input).map_err(|reason| Refusal {
+            variant: self.name,
+            input: input.name().to_string(),
+            reason,
+        })
+    }
+}
+
+impl fmt::Debug for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Variant({}, {})", self.name, self.kind)
+    }
+}
+
+/// One operation, implemented several ways that must agree.
+pub struct Family {
+    /// Stable name, used in benchmark ids (`family/shape/variant/size`).
+    pub name: &'static str,
+    /// What the operation is, in a few words.
+    pub title: &'static str,
+    /// What the family measures and why it matters.
+    pub summary: &'static str,
+    /// How outputs are compared for equivalence.
+    pub compares: &'static str,
+    /// The candidates: baseline, safe and unsafe variants.
+    pub variants: &'static [Variant],
+    /// The safe variant every other one is checked against.
+    pub reference: &'static str,
+    /// The least work possible on the same bytes, if the family has one.
+    pub floor: Option<&'static Variant>,
+    /// The input shape and size the verdict is read at.
+    pub headline: (&'static str, usize),
+    /// The generated inputs, cheapest first.
+    pub inputs: fn() -> Vec<InputSpec>,
+    /// Whether user files (`ledger probe --file`, `LEDGER_CORPUS`) can be inputs.
+    pub takes_files: bool,
+}
+
+impl Family {
+    /// A candidate variant by name.
+    pub fn variant(&self, name: &str) -> Option<&'static Variant> {
+        self.variants.iter().find(|v| v.name == name)
+    }
+
+    /// A candidate or the floor, by name.
+    pub fn measured_variant(&self, name: &str) -> Option<&'static Variant> {
+        self.variant(name)
+            .or(self.floor.filter(|floor| floor.name == name))
+    }
+
+    /// The candidates followed by the floor: everything a bench measures.
+    pub fn measured(&self) -> impl Iterator<Item = &'static Variant> {
+        self.variants.iter().chain(self.floor)
+    }
+
+    /// The reference variant.
+    ///
+    /// # Panics
+    ///
+    /// If the family names a reference it does not have; the registry tests rule that out.
+    pub fn reference(&self) -> &'static Variant {
+        self.variant(self.reference)
+            .unwrap_or_else(|| panic!("family {} has no reference variant", self.name))
+    }
+
+    /// The headline input's name.
+    pub fn headline(&self) -> InputName {
+        InputName::new(self.headline.0, self.headline.1)
+    }
+
+    /// Runs `variant` on `input` and checks its digest against the reference's.
+    ///
+    /// A floor is not a candidate, so its digest is returned unchecked.
+    pub fn verify(&self, variant: &Variant, input: &Input) -> Result<Digest, VerifyError> {
+        let digest = variant
+            .bind(input)
+            .map_err(VerifyError::Refused)?
+            .run_once();
+        if variant.kind == Kind::Floor {
+            return Ok(digest);
+        }
+        let expected = self
+            .reference()
+            .bind(input)
+            .map_err(VerifyError::Refused)?
+            .run_once();
+        if digest == expected {
+            Ok(digest)
+        } else {
+            Err(VerifyError::Mismatch {
+                family: self.name,
+                variant: variant.name,
+                input: input.name().to_string(),
+                expected,
+                got: digest,
+            })
+        }
+    }
+}
+
+impl fmt::Debug for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Family({})", self.name)
+    }
+}
+
+/// Why [`Family::verify`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyError {
+    /// The variant's preconditions do not hold for the input.
+    Refused(Refusal),
+    /// The variant disagrees with the reference.
+    Mismatch {
+        /// Family name.
+        family: &'static str,
+        /// Variant name.
+        variant: &'static str,
+        /// Input name.
+        input: String,
+        /// The reference's digest.
+        expected: Digest,
+        /// The variant's digest.
+        got: Digest,
+    },
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused(r) => r.fmt(f),
+            Self::Mismatch {
+                family,
+                variant,
+                input,
+                expected,
+                got,
+            } => write!(
+                f,
+                "{family}/{variant} disagrees with the reference on {input}: expected {expected}, got {got}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}

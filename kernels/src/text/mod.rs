@@ -1,0 +1,118 @@
+//! Family `text`: zero-copy byte/string conversion.
+//!
+//! Turning bytes into `&str` or `String` costs one UTF-8 validation pass; `from_utf8_unchecked`
+//! skips it. That "speedup" is only real where the bytes were already validated elsewhere, so the
+//! family measures the unchecked conversions beside the fastest safe validators (std, simdutf8)
+//! and the copying code most programs write, both for borrowed bytes (`&[u8] -> &str`) and for
+//! owned buffers taken over without a copy (`Vec<u8> -> String`).
+
+pub mod inputs;
+pub mod raw;
+pub mod safe;
+
+use crate::registry::{Family, Kind, Variant};
+use crate::{Digest, Run, Utf8Failure, floor};
+
+/// An owned conversion that failed: where, and the buffer given back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedUtf8Error {
+    /// Where validation failed.
+    pub failure: Utf8Failure,
+    /// The buffer, returned unchanged.
+    pub bytes: Vec<u8>,
+}
+
+fn digest_str(result: Result<&str, Utf8Failure>) -> Digest {
+    Digest::Utf8(result.map(str::len))
+}
+
+fn digest_string(result: Result<String, OwnedUtf8Error>) -> (Digest, Vec<u8>) {
+    match result {
+        Ok(text) => (Digest::Utf8(Ok(text.len())), text.into_bytes()),
+        Err(e) => (Digest::Utf8(Err(e.failure)), e.bytes),
+    }
+}
+
+const SKIPS_VALIDATION: &[&str] =
+    &["UTF-8 validation: sound only for bytes already validated elsewhere"];
+const VALID_UTF8: &[&str] = &["the bytes are valid UTF-8"];
+
+/// The `text` family.
+pub static FAMILY: Family = Family {
+    name: "text",
+    title: "zero-copy byte/string conversion",
+    summary: "Bytes to &str and Vec<u8> to String: what skipping UTF-8 validation buys over the \
+              fastest safe validators, and what avoiding the copy buys over to_owned.",
+    compares: "length of the resulting string, or std's (valid_up_to, error_len) on invalid input",
+    variants: &[
+        Variant {
+            name: "to_owned_string",
+            kind: Kind::Baseline,
+            description: "std::str::from_utf8, then copy into a new String",
+            invariants: &[],
+            skips: &[],
+            run: Run::borrow(|b| Digest::Utf8(safe::to_owned_string(b).map(|s| s.len()))),
+        },
+        Variant {
+            name: "from_utf8_std",
+            kind: Kind::Safe,
+            description: "std::str::from_utf8 on borrowed bytes",
+            invariants: &[],
+            skips: &[],
+            run: Run::borrow(|b| digest_str(safe::from_utf8_std(b))),
+        },
+        Variant {
+            name: "simdutf8_basic",
+            kind: Kind::Safe,
+            description: "simdutf8::basic::from_utf8 (SIMD); std locates the error on failure",
+            invariants: &[],
+            skips: &[],
+            run: Run::borrow(|b| digest_str(safe::simdutf8_basic(b))),
+        },
+        Variant {
+            name: "simdutf8_compat",
+            kind: Kind::Safe,
+            description: "simdutf8::compat::from_utf8 (SIMD, reports the error position)",
+            invariants: &[],
+            skips: &[],
+            run: Run::borrow(|b| digest_str(safe::simdutf8_compat(b))),
+        },
+        Variant {
+            name: "from_utf8_unchecked",
+            kind: Kind::Unsafe,
+            description: "std::str::from_utf8_unchecked on borrowed bytes",
+            invariants: VALID_UTF8,
+            skips: SKIPS_VALIDATION,
+            run: raw::FROM_UTF8_UNCHECKED,
+        },
+        Variant {
+            name: "string_from_utf8_std",
+            kind: Kind::Safe,
+            description: "String::from_utf8: validate and take over the Vec without copying",
+            invariants: &[],
+            skips: &[],
+            run: Run::consume(|v| digest_string(safe::string_from_utf8_std(v))),
+        },
+        Variant {
+            name: "string_from_utf8_unchecked",
+            kind: Kind::Unsafe,
+            description: "String::from_utf8_unchecked: take over the Vec without checking",
+            invariants: VALID_UTF8,
+            skips: SKIPS_VALIDATION,
+            run: raw::STRING_FROM_UTF8_UNCHECKED,
+        },
+        Variant {
+            name: "string_simdutf8_then_unchecked",
+            kind: Kind::Unsafe,
+            description: "validate with simdutf8, then String::from_utf8_unchecked",
+            invariants: &["simdutf8::basic::from_utf8 returned Ok for exactly these bytes"],
+            skips: &["nothing: simdutf8 replaces std's validation; unsafe only restates its proof"],
+            run: Run::consume(|v| digest_string(raw::string_simdutf8_then_unchecked(v))),
+        },
+    ],
+    reference: "from_utf8_std",
+    floor: Some(&floor::READ_PASS),
+    headline: ("mixed", 64 << 10),
+    inputs: inputs::specs,
+    takes_files: true,
+};

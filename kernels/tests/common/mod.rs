@@ -1,0 +1,35 @@
+//! Helpers shared by the kernel test files.
+
+use kernels::{Digest, Family, Input, Kind, VerifyError};
+
+/// The largest generated input the tests check: every size natively (the benches check the
+/// 16 MiB inputs before timing them), only the small ones under Miri, which is ~1000× slower.
+pub const MAX_TEST_LEN: usize = if cfg!(miri) { 256 } else { 1 << 20 };
+
+/// Runs every variant (and the floor) of `family` on `input` and checks each against the
+/// reference. A variant may refuse the input only if it declares preconditions. Returns how
+/// many candidates accepted it.
+pub fn check_all(family: &Family, input: &Input) -> usize {
+    let mut accepted = 0;
+    for variant in family.measured() {
+        match family.verify(variant, input) {
+            Ok(_) => accepted += usize::from(variant.kind != Kind::Floor),
+            Err(VerifyError::Refused(r)) => assert!(
+                !variant.run.requires().is_empty(),
+                "{} refused without declaring a precondition: {r}",
+                variant.name
+            ),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(accepted > 0, "no variant of {} took {input:?}", family.name);
+    accepted
+}
+
+/// The reference's digest for `input`.
+pub fn reference_digest(family: &Family, input: &Input) -> Digest {
+    match family.reference().bind(input) {
+        Ok(call) => call.run_once(),
+        Err(r) => panic!("the reference must take every input: {r}"),
+    }
+}

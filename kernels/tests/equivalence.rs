@@ -1,0 +1,157 @@
+//! Every variant of every family agrees with its safe reference: on every generated input, on
+//! edge cases (empty, one byte, odd tails, every misalignment, every invalid-UTF-8 class) and
+//! on random inputs. These tests also run under Miri (`scripts/test.sh`), on small inputs.
+
+mod common;
+
+use common::{MAX_TEST_LEN, check_all, reference_digest};
+use kernels::{Bound, Digest, FAMILIES, Input, family};
+use proptest::prelude::*;
+
+#[test]
+fn all_variants_agree_on_generated_inputs() {
+    for f in FAMILIES {
+        let specs = (f.inputs)();
+        let mut checked = 0;
+        for spec in specs.iter().filter(|s| s.name.len <= MAX_TEST_LEN) {
+            check_all(f, &spec.generate());
+            checked += 1;
+        }
+        assert!(checked > 0, "{}: no input checked", f.name);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "decompressing the documents takes hours under Miri")]
+fn text_variants_agree_on_the_classic_documents() {
+    let text = family("text").unwrap();
+    for (name, doc) in kernels::text::inputs::documents() {
+        let input = Input::new(name, doc.as_bytes(), 0);
+        assert_eq!(check_all(text, &input), text.variants.len(), "{name}");
+    }
+}
+
+#[test]
+fn byte_families_agree_on_every_short_length_and_offset() {
+    let max_len = if cfg!(miri) { 20 } else { 72 };
+    let bytes = kernels::cast::inputs::generate(max_len);
+    let ascii = kernels::text::inputs::generate("mixed", max_len);
+    for f in FAMILIES.iter().filter(|f| f.takes_files) {
+        for len in 0..=max_len {
+            for offset in 0..9 {
+                check_all(f, &Input::new("random", &bytes[..len], offset));
+                check_all(f, &Input::new("text", &ascii[..len], offset));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_single_byte_is_handled_like_std() {
+    let text = family("text").unwrap();
+    for b in 0..=u8::MAX {
+        let input = Input::new("byte", &[b], 1);
+        let accepted = check_all(text, &input);
+        let expect_all = b.is_ascii();
+        assert_eq!(accepted == text.variants.len(), expect_all, "byte {b:#x}");
+    }
+}
+
+#[test]
+fn safe_text_variants_report_std_errors_for_every_invalid_class() {
+    let text = family("text").unwrap();
+    let sizes: &[usize] = if cfg!(miri) {
+        &[0, 40]
+    } else {
+        &[0, 40, 4096, 70_000]
+    };
+    for &len in sizes {
+        for (class, bytes) in kernels::text::inputs::invalid_cases(len) {
+            let input = Input::new(class.clone(), &bytes, 0);
+            let Digest::Utf8(Err(failure)) = reference_digest(text, &input) else {
+                panic!("{class} at {len}B is not invalid UTF-8");
+            };
+            let accepted = check_all(text, &input);
+            // Every variant without a UTF-8 precondition took it, and agreed on the error.
+            let checking = text.variants.iter().filter(|v| v.run.requires().is_empty());
+            assert_eq!(accepted, checking.count(), "{class}: {failure}");
+        }
+    }
+}
+
+#[test]
+fn unchecked_text_variants_refuse_invalid_input_and_take_valid_input() {
+    let text = family("text").unwrap();
+    for name in ["from_utf8_unchecked", "string_from_utf8_unchecked"] {
+        let variant = text.variant(name).unwrap();
+        let refusal = variant
+            .bind(&Input::new("bad", b"ok\xC0\xAF", 0))
+            .err()
+            .unwrap();
+        assert!(refusal.reason.contains("invalid UTF-8"), "{refusal}");
+        assert!(
+            variant
+                .bind(&Input::new("good", "ok ✓".as_bytes(), 3))
+                .is_ok()
+        );
+    }
+}
+
+#[test]
+fn cast_raw_refuses_exactly_the_misaligned_inputs() {
+    for (name, align) in [("cast", 4), ("cast_u64", 8)] {
+        let variant = family(name).unwrap().variant("cast_raw").unwrap();
+        for offset in 0..16 {
+            let input = Input::new("x", &[0; 32], offset);
+            assert_eq!(
+                variant.bind(&input).is_ok(),
+                offset % align == 0,
+                "{name} +{offset}"
+            );
+        }
+    }
+}
+
+#[test]
+fn owned_text_variants_take_over_the_buffer_without_copying() {
+    let text = family("text").unwrap();
+    let input = Input::new("mixed", &kernels::text::inputs::generate("mixed", 300), 0);
+    for variant in text.variants.iter().filter(|v| v.run.consumes()) {
+        let Ok(Bound::Consume(call)) = variant.bind(&input) else {
+            panic!("{} should consume its input", variant.name);
+        };
+        let owned = call.prepare();
+        let before = owned.as_slice().as_ptr();
+        let consumed = call.call(owned);
+        assert_eq!(
+            consumed.bytes.as_ptr(),
+            before,
+            "{} copied the buffer",
+            variant.name
+        );
+        assert_eq!(consumed.bytes, input.bytes());
+    }
+}
+
+proptest! {
+    // Under Miri: few cases, and no failure file (Miri's isolation forbids touching the disk).
+    #![proptest_config(if cfg!(miri) {
+        ProptestConfig { cases: 4, failure_persistence: None, ..ProptestConfig::default() }
+    } else {
+        ProptestConfig::with_cases(256)
+    })]
+
+    #[test]
+    fn random_bytes_at_random_offsets(bytes in prop::collection::vec(any::<u8>(), 0..300), offset in 0usize..16) {
+        for f in FAMILIES.iter().filter(|f| f.takes_files) {
+            check_all(f, &Input::new("random", &bytes, offset));
+        }
+    }
+
+    #[test]
+    fn random_valid_text_at_random_offsets(text in ".{0,120}", offset in 0usize..16) {
+        let f = family("text").unwrap();
+        let input = Input::new("random", text.as_bytes(), offset);
+        prop_assert_eq!(check_all(f, &input), f.variants.len());
+    }
+}

@@ -1,0 +1,70 @@
+//! The registry is well formed: what benches, reports and `ledger list` rely on.
+
+use std::collections::HashSet;
+
+use kernels::{FAMILIES, Kind, family};
+
+#[test]
+fn names_are_unique_and_lookups_work() {
+    let names: HashSet<_> = FAMILIES.iter().map(|f| f.name).collect();
+    assert_eq!(names.len(), FAMILIES.len());
+    for f in FAMILIES {
+        assert!(std::ptr::eq(family(f.name).unwrap(), *f));
+        let variants: HashSet<_> = f.measured().map(|v| v.name).collect();
+        assert_eq!(variants.len(), f.measured().count(), "{}", f.name);
+        for v in f.measured() {
+            assert!(std::ptr::eq(f.measured_variant(v.name).unwrap(), v));
+        }
+    }
+    assert!(family("nope").is_none());
+}
+
+#[test]
+fn every_family_has_the_required_shape() {
+    for f in FAMILIES {
+        let reference = f.reference();
+        assert_eq!(
+            reference.kind,
+            Kind::Safe,
+            "{}: reference must be safe",
+            f.name
+        );
+        assert!(reference.run.requires().is_empty(), "{}", f.name);
+        for kind in [Kind::Baseline, Kind::Safe, Kind::Unsafe] {
+            assert!(
+                f.variants.iter().any(|v| v.kind == kind),
+                "{}: no {kind}",
+                f.name
+            );
+        }
+        assert!(f.variants.len() >= 4, "{}", f.name);
+        assert!(f.variants.iter().all(|v| v.kind != Kind::Floor));
+        if let Some(floor) = f.floor {
+            assert_eq!(floor.kind, Kind::Floor);
+        }
+        let inputs = (f.inputs)();
+        assert!(
+            cfg!(miri) || inputs.iter().any(|s| s.name == f.headline()),
+            "{}: headline {} is not among its inputs",
+            f.name,
+            f.headline()
+        );
+    }
+}
+
+#[test]
+fn unsafe_variants_state_invariants_and_skipped_work() {
+    for f in FAMILIES {
+        for v in f.variants {
+            let is_unsafe = v.kind == Kind::Unsafe;
+            assert_eq!(!v.invariants.is_empty(), is_unsafe, "{}/{}", f.name, v.name);
+            assert_eq!(!v.skips.is_empty(), is_unsafe, "{}/{}", f.name, v.name);
+            assert!(
+                v.run.requires().is_empty() || is_unsafe,
+                "{}/{}: only unsafe variants may have preconditions",
+                f.name,
+                v.name
+            );
+        }
+    }
+}
