@@ -47,7 +47,7 @@ impl Precondition {
                     Ok(())
                 } else {
                     Err(format!(
-                        "first byte is {misalignment} bytes past a {align}-byte boundary"
+                        "first byte is at offset {misalignment} from a {align}-byte boundary"
                     ))
                 }
             }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The test command: formatting, lints, every test, and the unsafe paths under Miri.
+#
+# Installs what it needs (rustfmt and clippy on stable; nightly with miri and rust-src) once.
+# Options:
+#   --no-miri   skip the Miri stage (a quick local check; CI always runs it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+miri=1
+for arg in "$@"; do
+    case "$arg" in
+        --no-miri) miri=0 ;;
+        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) die "unknown option '$arg' (try --help)" ;;
+    esac
+done
+
+need_cargo
+missing=()
+for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || missing+=("$component")
+done
+if ((${#missing[@]})); then
+    step "adding stable components: ${missing[*]}"
+    rustup component add "${missing[@]}"
+fi
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (all crates, all tests)"
+cargo test --workspace --locked
+
+step "benches compile and run once each (cargo bench -- --test, quick plan)"
+LEDGER_QUICK=1 cargo bench --locked --bench throughput -- --test >/dev/null
+
+if ((miri)); then
+    ensure_nightly miri rust-src
+    step "Miri: kernels' tests (symbolic alignment, strict provenance)"
+    # Small inputs under Miri are chosen by cfg(miri) inside the tests.
+    MIRIFLAGS="${MIRIFLAGS:--Zmiri-symbolic-alignment-check -Zmiri-strict-provenance}" \
+        cargo +nightly miri test --locked -p unsafe-ledger-kernels
+fi
+
+step "all tests passed"
