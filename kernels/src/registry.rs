@@ -55,7 +55,9 @@ pub struct Variant {
     pub description: &'static str,
     /// For unsafe variants: what must hold for the unsafe code to be sound.
     pub invariants: &'static [&'static str],
-    /// For unsafe variants: the work the safe reference does that this variant skips.
+    /// For unsafe variants: the work the safe reference does that this variant skips, so that
+    /// its gain holds only where that work is done elsewhere. Empty when it does the same work
+    /// (a like-for-like comparison).
     pub skips: &'static [&'static str],
     /// How it is called and what it requires of its input.
     pub run: Run,

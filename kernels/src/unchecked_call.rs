@@ -110,7 +110,9 @@ impl Run {
     ///
     /// Behavior is undefined if any of the following conditions are violated:
     /// - calling `f` on any buffer whose bytes satisfy every precondition in `requires` is
-    ///   sound.
+    ///   sound;
+    /// - `f` returns the buffer it was given with its contents unchanged (the harness calls `f`
+    ///   again on the returned buffer, see [`ConsumeCall::recycle`]).
     pub const unsafe fn consume_unchecked(
         f: unsafe fn(Vec<u8>) -> (Digest, Vec<u8>),
         requires: &'static [Precondition],
@@ -164,7 +166,7 @@ impl Bound<'_> {
     pub fn run_once(&self) -> Digest {
         match self {
             Self::Borrow(call) => call.call(),
-            Self::Consume(call) => call.call(call.prepare()).digest,
+            Self::Consume(call) => call.call(call.prepare()).digest(),
         }
     }
 }
@@ -208,12 +210,24 @@ impl OwnedBytes<'_> {
     }
 }
 
-/// What a consuming call gives back: its digest and the buffer, to be freed outside timing.
-pub struct Consumed {
+/// What a consuming call gives back: its digest and the buffer, to be freed or recycled outside
+/// timing. Only [`ConsumeCall::call`] makes one.
+pub struct Consumed<'a> {
+    digest: Digest,
+    bytes: Vec<u8>,
+    source: &'a Input,
+}
+
+impl Consumed<'_> {
     /// The call's digest.
-    pub digest: Digest,
-    /// The buffer the variant consumed and returned.
-    pub bytes: Vec<u8>,
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// The buffer the variant consumed and returned, read-only.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 impl<'a> ConsumeCall<'a> {
@@ -242,16 +256,56 @@ impl<'a> ConsumeCall<'a> {
     ///
     /// If `owned` was prepared for a different input.
     #[inline]
-    pub fn call(&self, owned: OwnedBytes<'a>) -> Consumed {
+    pub fn call(&self, owned: OwnedBytes<'a>) -> Consumed<'a> {
         assert!(
             std::ptr::eq(owned.source, self.input),
             "owned bytes were prepared for another input"
         );
-        // SAFETY: `owned` was made by `prepare` of a call bound to this same input (asserted
-        // above), which checked every precondition of `f` against exactly these bytes; the
-        // constructor of the `Run` guaranteed that those preconditions are all `f` needs.
+        // SAFETY: `owned` was made by `prepare` or `recycle` of a call bound to this same input
+        // (asserted above), which checked every precondition of `f` against exactly these bytes;
+        // the constructor of the `Run` guaranteed that those preconditions are all `f` needs.
         let (digest, bytes) = unsafe { (self.f)(owned.bytes) };
-        Consumed { digest, bytes }
+        Consumed {
+            digest,
+            bytes,
+            source: self.input,
+        }
+    }
+
+    /// Turns the buffer a call returned into the next call's input without copying it, so that
+    /// a loop of calls costs only the calls: timing a constant-time conversion with a fresh
+    /// 16 MiB copy per iteration would spend the whole run copying.
+    ///
+    /// Content facts carry over because the `Run`'s constructor guaranteed that `f` returns its
+    /// buffer unchanged (checked here in debug builds); address facts are checked again.
+    ///
+    /// # Panics
+    ///
+    /// If `consumed` came from a call bound to another input, or if the returned buffer breaks
+    /// an alignment precondition.
+    #[inline]
+    pub fn recycle(&self, consumed: Consumed<'a>) -> OwnedBytes<'a> {
+        assert!(
+            std::ptr::eq(consumed.source, self.input),
+            "consumed bytes came from another input"
+        );
+        debug_assert_eq!(
+            consumed.bytes,
+            self.input.bytes(),
+            "a consuming variant changed its buffer"
+        );
+        for precondition in self.requires {
+            if let Err(why) = precondition.check(self.input, &consumed.bytes) {
+                panic!(
+                    "returned buffer of {} is unusable: {why}",
+                    self.input.name()
+                );
+            }
+        }
+        OwnedBytes {
+            bytes: consumed.bytes,
+            source: self.input,
+        }
     }
 }
 

@@ -53,12 +53,13 @@ fn every_family_has_the_required_shape() {
 }
 
 #[test]
-fn unsafe_variants_state_invariants_and_skipped_work() {
+fn only_unsafe_variants_state_invariants_and_skipped_work() {
     for f in FAMILIES {
         for v in f.variants {
             let is_unsafe = v.kind == Kind::Unsafe;
             assert_eq!(!v.invariants.is_empty(), is_unsafe, "{}/{}", f.name, v.name);
-            assert_eq!(!v.skips.is_empty(), is_unsafe, "{}/{}", f.name, v.name);
+            // An unsafe variant may skip nothing (like-for-like); a safe one never skips.
+            assert!(v.skips.is_empty() || is_unsafe, "{}/{}", f.name, v.name);
             assert!(
                 v.run.requires().is_empty() || is_unsafe,
                 "{}/{}: only unsafe variants may have preconditions",

@@ -73,7 +73,8 @@ pub(crate) const FROM_UTF8_UNCHECKED: Run =
 /// Registry entry for [`string_from_utf8_unchecked`].
 pub(crate) const STRING_FROM_UTF8_UNCHECKED: Run =
     // SAFETY: `digest_string_from_utf8_unchecked` requires only that its bytes are valid UTF-8,
-    // which is exactly the precondition listed.
+    // which is exactly the precondition listed, and it returns its buffer unchanged (the
+    // `String` it built, turned back into bytes).
     unsafe {
         Run::consume_unchecked(
             digest_string_from_utf8_unchecked,

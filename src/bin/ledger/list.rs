@@ -74,5 +74,11 @@ fn write_variant(out: &mut impl Write, variant: &VariantEntry) -> anyhow::Result
     for skipped in &variant.skips {
         writeln!(out, "      skips: {skipped}")?;
     }
+    if variant.kind == "unsafe" && variant.skips.is_empty() {
+        writeln!(
+            out,
+            "      skips: nothing the safe reference does (like-for-like)"
+        )?;
+    }
     Ok(())
 }

@@ -96,7 +96,7 @@ fn call(bound: &Bound<'_>) -> Digest {
         Bound::Borrow(call) => black_box(call.call()),
         // The copy is made by `prepare` and counted here too: a consuming variant needs one
         // fresh buffer per call.
-        Bound::Consume(call) => black_box(call.call(call.prepare()).digest),
+        Bound::Consume(call) => black_box(call.call(call.prepare()).digest()),
     }
 }
 
