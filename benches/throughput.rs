@@ -51,10 +51,10 @@ impl Plan {
             )
         } else {
             (
-                Duration::from_millis(150),
-                Duration::from_millis(450),
+                Duration::from_millis(100),
+                Duration::from_millis(350),
                 20,
-                20_000,
+                5_000,
             )
         };
         Criterion::default()

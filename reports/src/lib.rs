@@ -1,6 +1,63 @@
 //! The report generator of unsafe-ledger: raw results on disk in, a self-contained site out.
 //!
-//! Data flows one way, through typed stages: [`wire`] holds the on-disk formats that the
-//! measuring stages write and this crate reads. The report never runs a benchmark.
+//! Data flows one way, through typed stages, and the report never runs a benchmark:
+//! [`wire`] (on-disk formats) → [`ingest`] (measurements and problems) → [`analyze`] (the
+//! ledger: medians, ratios, intervals, verdicts) → [`render`] (pages and plots) → [`site`]
+//! (written atomically).
 
+pub mod analyze;
+pub mod ingest;
+pub mod render;
+pub mod site;
+pub mod stats;
+pub mod verdict;
 pub mod wire;
+
+use std::path::{Path, PathBuf};
+
+use analyze::Ledger;
+use wire::catalog::Catalog;
+
+/// What [`build`] produced.
+#[derive(Debug)]
+pub struct Built {
+    /// Benchmarks read across all runs.
+    pub benchmarks: usize,
+    /// Files written (pages, plots, `ledger.json`), raw copies not counted.
+    pub files: usize,
+    /// Problems listed on the site.
+    pub problems: usize,
+    /// The ledger the site shows.
+    pub ledger: Ledger,
+}
+
+/// Reads the results directories, analyzes them against this build's registry and writes the
+/// site to `out`. Fails only when there is nothing at all to report or the site cannot be
+/// written; every lesser problem is listed on the site.
+pub fn build(results: &[PathBuf], out: &Path) -> Result<Built, String> {
+    let catalog = Catalog::from_registry();
+    let ingested = ingest::ingest(results, &catalog);
+    let benchmarks: usize = ingested.runs.iter().map(|r| r.measurements.len()).sum();
+    if benchmarks == 0 {
+        let mut message = String::from("no usable benchmark results");
+        for p in &ingested.problems {
+            message.push_str(&format!("\n  {}: {}", p.source, p.message));
+        }
+        return Err(message);
+    }
+    let ledger = analyze::analyze(&ingested, &catalog);
+    let files = render::render(&ledger)?;
+    let raw: Vec<(String, PathBuf)> = ingested
+        .runs
+        .iter()
+        .map(|run| (render::raw_dir(&run.label), run.dir.clone()))
+        .collect();
+    site::write_site(out, &files, &raw)
+        .map_err(|e| format!("cannot write the site to {}: {e}", out.display()))?;
+    Ok(Built {
+        benchmarks,
+        files: files.len(),
+        problems: ledger.problems.len(),
+        ledger,
+    })
+}

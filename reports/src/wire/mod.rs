@@ -1,4 +1,11 @@
 //! On-disk (wire) formats, kept apart from the in-memory model so either can change without
 //! silently changing the other.
+//!
+//! A results directory (one per host and architecture) holds:
+//! - `provenance.json` ([`provenance::Provenance`]): where and how the results were measured;
+//! - `catalog.json` ([`catalog::Catalog`]): the registry the results were measured with;
+//! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`).
 
 pub mod catalog;
+pub mod criterion;
+pub mod provenance;

@@ -1,10 +1,14 @@
 //! `ledger`: the command-line front of unsafe-ledger.
 //!
 //! `ledger list` prints the kernel registry; `ledger probe` runs one variant on one input (a
-//! generated one or a user's file) and checks it against the family's safe reference.
+//! generated one or a user's file) and checks it against the family's safe reference;
+//! `ledger report` builds the site from saved results; `ledger provenance` records the machine
+//! a bench run is measured on.
 
 mod list;
 mod probe;
+mod provenance;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +36,14 @@ enum Command {
     },
     /// Run one variant on one input and print its result.
     Probe(probe::Args),
+    /// Build the report site from saved results.
+    Report(report::Args),
+    /// Print this machine's provenance (host, CPU, toolchain, source) as JSON.
+    Provenance {
+        /// The measurement plan the provenance is recorded for: `full` or `quick`.
+        #[arg(long, default_value = "full", value_parser = ["full", "quick"])]
+        plan: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,6 +51,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::List { json } => list::run(json),
         Command::Probe(args) => probe::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Provenance { plan } => provenance::run(&plan),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

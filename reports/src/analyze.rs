@@ -1,0 +1,364 @@
+//! Analyze: measurements → the ledger, every number the site shows (`ledger.json`).
+//!
+//! For each family, run and input: each variant's median time and throughput, its ratio to the
+//! best candidate and to the floor, and the speedup of the best unsafe variant over the best
+//! safe one with its interval. The unsafe variant's skipped work stays attached to its speedup,
+//! and where the fastest unsafe variant skips work, the best like-for-like unsafe variant is
+//! compared too, so the verdict can say in which situation a gain holds.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::ingest::{Ingested, Measurement, Problem, Run};
+use crate::stats::{Ratio, median, ratio_of_medians};
+use crate::verdict::{Call, classify, rule_text};
+use crate::wire::catalog::{Catalog, FamilyEntry, VariantEntry};
+use crate::wire::criterion::Amount;
+use crate::wire::provenance::Provenance;
+
+/// Version of the `ledger.json` format.
+pub const LEDGER_SCHEMA: u32 = 1;
+
+/// Everything the site shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ledger {
+    /// Format version.
+    pub schema: u32,
+    /// The verdict rule, in words.
+    pub rule: String,
+    /// The runs (hosts) reported, with their provenance.
+    pub runs: Vec<RunInfo>,
+    /// One entry per registry family.
+    pub families: Vec<FamilyReport>,
+    /// What could not be used, and what is missing.
+    pub problems: Vec<Problem>,
+}
+
+/// One run (host) and where it was measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    /// Run label, `arch-host`.
+    pub label: String,
+    /// Where it was measured, if recorded.
+    pub provenance: Option<Provenance>,
+    /// Number of benchmarks read.
+    pub benchmarks: usize,
+}
+
+/// A family's results on every run.
+#[derive(Clone, Debug, Serialize)]
+pub struct FamilyReport {
+    /// The registry's description of the family.
+    pub family: FamilyEntry,
+    /// Results per run that measured this family.
+    pub runs: Vec<FamilyRun>,
+}
+
+/// A family's results on one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct FamilyRun {
+    /// Run label.
+    pub run: String,
+    /// Every measured input, in the registry's shape order, by size.
+    pub inputs: Vec<InputResult>,
+    /// The verdict at the headline input, if it was measured with both sides.
+    pub verdict: Option<Verdict>,
+    /// Registry variants and inputs this run has no results for.
+    pub missing: Vec<String>,
+}
+
+/// All variants on one input.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputResult {
+    /// `shape/size`.
+    pub name: String,
+    /// Input shape.
+    pub shape: String,
+    /// Size label.
+    pub size: String,
+    /// What one iteration processes.
+    pub amount: Amount,
+    /// One row per measured variant, candidates in registry order, then the floor.
+    pub rows: Vec<Row>,
+    /// Best unsafe over best safe.
+    pub speedup: Option<Comparison>,
+    /// Best like-for-like unsafe over best safe, when the fastest unsafe variant skips work.
+    pub like_for_like: Option<Comparison>,
+}
+
+/// One variant on one input.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Variant name.
+    pub variant: String,
+    /// `baseline`, `safe`, `unsafe` or `floor`.
+    pub kind: String,
+    /// Median nanoseconds per iteration.
+    pub median_ns: f64,
+    /// Criterion samples behind the median.
+    pub samples: usize,
+    /// Units (bytes or elements) per second at the median.
+    pub per_second: f64,
+    /// Median time over the best candidate's (1.0 for the best); `None` for the floor.
+    pub to_best: Option<f64>,
+    /// Median time over the floor's, where the family has a floor.
+    pub to_floor: Option<f64>,
+    /// Criterion's page for this benchmark, relative to the run directory.
+    pub criterion_report: Option<String>,
+    /// Flamegraph, relative to the run directory.
+    pub flamegraph: Option<String>,
+}
+
+/// An unsafe variant against the best safe one on one input.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// The unsafe variant.
+    pub unsafe_variant: String,
+    /// The fastest safe (or baseline) variant.
+    pub safe_variant: String,
+    /// Safe time / unsafe time, with its interval.
+    pub speedup: Ratio,
+    /// What the unsafe variant skips; empty if like-for-like.
+    pub skips: Vec<String>,
+    /// The rule applied to the speedup.
+    pub call: Call,
+}
+
+/// A family's verdict on one run, read at its headline input.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// The headline input.
+    pub input: String,
+    /// The fastest unsafe variant against the fastest safe one.
+    pub headline: Comparison,
+    /// The best like-for-like unsafe variant, when the fastest one skips work.
+    pub like_for_like: Option<Comparison>,
+    /// In which situation the headline gain holds.
+    pub holds: String,
+    /// Invariants the headline unsafe variant relies on.
+    pub invariants: Vec<String>,
+}
+
+/// Builds the ledger from what was ingested.
+pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
+    let mut problems = ingested.problems.clone();
+    let families = catalog
+        .families
+        .iter()
+        .map(|family| FamilyReport {
+            family: family.clone(),
+            runs: ingested
+                .runs
+                .iter()
+                .filter_map(|run| family_run(family, run, &mut problems))
+                .collect(),
+        })
+        .collect();
+    Ledger {
+        schema: LEDGER_SCHEMA,
+        rule: rule_text(),
+        runs: ingested
+            .runs
+            .iter()
+            .map(|run| RunInfo {
+                label: run.label.clone(),
+                provenance: run.provenance.clone(),
+                benchmarks: run.measurements.len(),
+            })
+            .collect(),
+        families,
+        problems,
+    }
+}
+
+fn family_run(family: &FamilyEntry, run: &Run, problems: &mut Vec<Problem>) -> Option<FamilyRun> {
+    let mine: Vec<&Measurement> = run
+        .measurements
+        .iter()
+        .filter(|m| m.family == family.name)
+        .collect();
+    if mine.is_empty() {
+        problems.push(Problem {
+            source: run.label.clone(),
+            message: format!("family `{}` was not measured on {}", family.name, run.label),
+        });
+        return None;
+    }
+    // Group by input, ordered by the registry's shape order, then by size.
+    let shape_rank = |shape: &str| {
+        family
+            .inputs
+            .iter()
+            .position(|i| i.shape == shape)
+            .unwrap_or(usize::MAX)
+    };
+    let mut by_input: BTreeMap<(usize, String, u64), Vec<&Measurement>> = BTreeMap::new();
+    for m in &mine {
+        by_input
+            .entry((shape_rank(&m.shape), m.shape.clone(), m.amount.count()))
+            .or_default()
+            .push(m);
+    }
+    let inputs: Vec<InputResult> = by_input
+        .into_values()
+        .map(|ms| input_result(family, run, &ms))
+        .collect();
+
+    let mut missing = Vec::new();
+    for variant in family.variants.iter().chain(&family.floor) {
+        if !mine.iter().any(|m| m.variant == variant.name) {
+            missing.push(format!("variant `{}`: no results", variant.name));
+        }
+    }
+    let headline = inputs.iter().find(|i| i.name == family.headline.name);
+    let verdict = match headline {
+        None => {
+            missing.push(format!(
+                "headline input `{}`: no results",
+                family.headline.name
+            ));
+            None
+        }
+        Some(input) => {
+            let verdict = verdict(family, input);
+            if verdict.is_none() {
+                missing.push(format!(
+                    "headline input `{}`: no safe and unsafe pair to compare",
+                    family.headline.name
+                ));
+            }
+            verdict
+        }
+    };
+    Some(FamilyRun {
+        run: run.label.clone(),
+        inputs,
+        verdict,
+        missing,
+    })
+}
+
+fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) -> InputResult {
+    let first = measurements[0];
+    let medians: Vec<(&Measurement, &VariantEntry, f64)> = family
+        .variants
+        .iter()
+        .chain(&family.floor)
+        .filter_map(|v| {
+            let m = measurements.iter().find(|m| m.variant == v.name)?;
+            Some((*m, v, median(&m.per_iteration_ns)?))
+        })
+        .collect();
+    let best = medians
+        .iter()
+        .filter(|(_, v, _)| v.kind != "floor")
+        .map(|(_, _, t)| *t)
+        .min_by(f64::total_cmp);
+    let floor = medians
+        .iter()
+        .find(|(_, v, _)| v.kind == "floor")
+        .map(|(_, _, t)| *t);
+    let link = |path: &Option<std::path::PathBuf>| {
+        path.as_ref()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+    };
+    let rows = medians
+        .iter()
+        .map(|(m, v, t)| Row {
+            variant: v.name.clone(),
+            kind: v.kind.clone(),
+            median_ns: *t,
+            samples: m.per_iteration_ns.len(),
+            per_second: m.amount.count() as f64 / (t * 1e-9),
+            to_best: (v.kind != "floor").then(|| best.map(|b| t / b)).flatten(),
+            to_floor: floor.map(|f| t / f),
+            criterion_report: link(&m.criterion_report),
+            flamegraph: link(&m.flamegraph),
+        })
+        .collect();
+
+    let fastest = |pick: &dyn Fn(&VariantEntry) -> bool| {
+        medians
+            .iter()
+            .filter(|(_, v, _)| pick(v))
+            .min_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(m, v, _)| (*m, *v))
+    };
+    let best_safe = fastest(&|v| v.kind == "safe" || v.kind == "baseline");
+    let best_unsafe = fastest(&|v| v.kind == "unsafe");
+    let best_like = fastest(&|v| v.like_for_like);
+    let input = first.input();
+    let compare = |(u, uv): (&Measurement, &VariantEntry)| {
+        let (s, sv) = best_safe?;
+        let speedup = ratio_of_medians(
+            &s.per_iteration_ns,
+            &u.per_iteration_ns,
+            &format!(
+                "{}/{}/{input}/{}/{}",
+                run.label, family.name, sv.name, uv.name
+            ),
+        )?;
+        Some(Comparison {
+            unsafe_variant: uv.name.clone(),
+            safe_variant: sv.name.clone(),
+            call: classify(&speedup),
+            speedup,
+            skips: uv.skips.clone(),
+        })
+    };
+    let speedup = best_unsafe.and_then(compare);
+    let like_for_like = match (&speedup, best_like) {
+        (Some(c), Some(like)) if !c.skips.is_empty() => compare(like),
+        _ => None,
+    };
+    InputResult {
+        name: input,
+        shape: first.shape.clone(),
+        size: first.size.clone(),
+        amount: first.amount,
+        rows,
+        speedup,
+        like_for_like,
+    }
+}
+
+fn verdict(family: &FamilyEntry, input: &InputResult) -> Option<Verdict> {
+    let headline = input.speedup.clone()?;
+    let variant = family.variant(&headline.unsafe_variant)?;
+    let holds = if headline.skips.is_empty() {
+        let mut text = "Like-for-like: holds for every input the variant accepts".to_owned();
+        if !variant.requires.is_empty() {
+            text.push_str(&format!(" ({})", variant.requires.join("; ")));
+        }
+        text.push('.');
+        text
+    } else {
+        let mut text = format!(
+            "Only where the skipped work ({}) is already done elsewhere, e.g. on data validated \
+             or checked once upstream.",
+            headline.skips.join("; ")
+        );
+        match &input.like_for_like {
+            Some(like) => text.push_str(&format!(
+                " Where it is not, the like-for-like unsafe variant `{}` against `{}`: {:.2}x \
+                 [{:.2}, {:.2}], {}.",
+                like.unsafe_variant,
+                like.safe_variant,
+                like.speedup.point,
+                like.speedup.lower,
+                like.speedup.upper,
+                like.call.label()
+            )),
+            None => text.push_str(" Where it is not, only the safe variants apply."),
+        }
+        text
+    };
+    Some(Verdict {
+        input: input.name.clone(),
+        invariants: variant.invariants.clone(),
+        like_for_like: input.like_for_like.clone(),
+        headline,
+        holds,
+    })
+}

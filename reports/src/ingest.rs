@@ -1,0 +1,284 @@
+//! Ingest: results directories on disk → typed measurements, and a list of every problem met.
+//!
+//! Nothing here panics or gives up on the first bad file: a malformed or incomplete file becomes
+//! a [`Problem`] naming the file and what is wrong, and everything else is still read.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::wire::catalog::Catalog;
+use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
+use crate::wire::provenance::Provenance;
+
+/// Something the report could not use, and where it was found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The file or directory concerned.
+    pub source: String,
+    /// What is wrong, and what the report does about it.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(source: &Path, message: impl Into<String>) -> Self {
+        Self {
+            source: source.display().to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One results directory: a host's measurements.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Short unique name, from the provenance or the directory name.
+    pub label: String,
+    /// The directory read.
+    pub dir: PathBuf,
+    /// Where the results were measured, if recorded.
+    pub provenance: Option<Provenance>,
+    /// Every usable benchmark.
+    pub measurements: Vec<Measurement>,
+}
+
+/// One benchmark: a variant of a family on one input.
+#[derive(Clone, Debug)]
+pub struct Measurement {
+    /// Family name.
+    pub family: String,
+    /// Input shape.
+    pub shape: String,
+    /// Variant name.
+    pub variant: String,
+    /// Input size label.
+    pub size: String,
+    /// What one iteration processes.
+    pub amount: Amount,
+    /// Nanoseconds per iteration, one value per criterion sample.
+    pub per_iteration_ns: Vec<f64>,
+    /// Criterion's own page for this benchmark, relative to the run directory, if present.
+    pub criterion_report: Option<PathBuf>,
+    /// The flamegraph of this benchmark, relative to the run directory, if present.
+    pub flamegraph: Option<PathBuf>,
+}
+
+impl Measurement {
+    /// `shape/size`.
+    pub fn input(&self) -> String {
+        format!("{}/{}", self.shape, self.size)
+    }
+}
+
+/// Everything read, and everything that could not be.
+#[derive(Clone, Debug, Default)]
+pub struct Ingested {
+    /// The runs that yielded at least a provenance or a measurement.
+    pub runs: Vec<Run>,
+    /// What could not be used.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads every results directory, checking each benchmark against `catalog`.
+pub fn ingest(dirs: &[PathBuf], catalog: &Catalog) -> Ingested {
+    let mut ingested = Ingested::default();
+    for dir in dirs {
+        if !dir.is_dir() {
+            ingested.problems.push(Problem::new(
+                dir,
+                "results directory does not exist; run scripts/bench.sh first",
+            ));
+            continue;
+        }
+        let run = read_run(dir, catalog, &mut ingested.problems);
+        if ingested.runs.iter().any(|r| r.label == run.label) {
+            ingested.problems.push(Problem::new(
+                dir,
+                format!(
+                    "a second run labelled `{}`; only the first is reported",
+                    run.label
+                ),
+            ));
+            continue;
+        }
+        ingested.runs.push(run);
+    }
+    check_toolchains(&ingested.runs, &mut ingested.problems);
+    ingested
+}
+
+fn read_run(dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Run {
+    let provenance_path = dir.join("provenance.json");
+    let provenance = match fs::read(&provenance_path) {
+        Ok(bytes) => match serde_json::from_slice::<Provenance>(&bytes) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(Problem::new(
+                    &provenance_path,
+                    format!("malformed provenance ({e}); environment shown as unknown"),
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            problems.push(Problem::new(
+                &provenance_path,
+                format!("cannot read provenance ({e}); environment shown as unknown"),
+            ));
+            None
+        }
+    };
+    let label = provenance.as_ref().map_or_else(
+        || {
+            dir.file_name()
+                .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into())
+        },
+        |p| p.label.clone(),
+    );
+    let criterion = dir.join("criterion");
+    let mut files = Vec::new();
+    find_benchmarks(&criterion, &mut files, problems);
+    if files.is_empty() {
+        problems.push(Problem::new(
+            &criterion,
+            "no criterion results in this directory",
+        ));
+    }
+    files.sort();
+    let measurements = files
+        .iter()
+        .filter_map(|file| read_measurement(dir, file, catalog, problems))
+        .collect();
+    Run {
+        label,
+        dir: dir.to_path_buf(),
+        provenance,
+        measurements,
+    }
+}
+
+/// Every `new/benchmark.json` under `dir`.
+fn find_benchmarks(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            if dir.exists() {
+                problems.push(Problem::new(dir, format!("cannot list directory: {e}")));
+            }
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            // Criterion keeps its previous run in `base/`; only `new/` is the current one.
+            if path
+                .file_name()
+                .is_some_and(|n| n == "base" || n == "report")
+            {
+                continue;
+            }
+            find_benchmarks(&path, found, problems);
+        } else if path.file_name().is_some_and(|n| n == "benchmark.json")
+            && path.parent().is_some_and(|p| p.ends_with("new"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
+    let bytes = fs::read(path).map_err(|e| Problem::new(path, format!("cannot read: {e}")))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Problem::new(path, format!("malformed JSON ({e}); benchmark skipped")))
+}
+
+fn read_measurement(
+    run_dir: &Path,
+    benchmark_path: &Path,
+    catalog: &Catalog,
+    problems: &mut Vec<Problem>,
+) -> Option<Measurement> {
+    let result = (|| {
+        let bench: BenchmarkFile = read_json(benchmark_path)?;
+        let new_dir = benchmark_path.parent().unwrap_or(run_dir);
+        let sample_path = new_dir.join("sample.json");
+        let sample: SampleFile = read_json(&sample_path)?;
+        let per_iteration_ns = sample
+            .per_iteration_ns()
+            .map_err(|why| Problem::new(&sample_path, format!("{why}; benchmark skipped")))?;
+        let skip = |why: String| Problem::new(benchmark_path, format!("{why}; benchmark skipped"));
+        let (family, shape) = bench
+            .group_id
+            .split_once('/')
+            .ok_or_else(|| skip(format!("group `{}` is not family/shape", bench.group_id)))?;
+        let variant = bench
+            .function_id
+            .clone()
+            .ok_or_else(|| skip(format!("`{}` names no variant", bench.full_id)))?;
+        let size = bench
+            .value_str
+            .clone()
+            .ok_or_else(|| skip(format!("`{}` names no input size", bench.full_id)))?;
+        let amount = bench
+            .amount()
+            .ok_or_else(|| skip(format!("`{}` declares no throughput", bench.full_id)))?;
+        let Some(entry) = catalog.family(family) else {
+            return Err(skip(format!(
+                "result for family `{family}`, which the registry no longer has"
+            )));
+        };
+        if entry.variant(&variant).is_none() {
+            return Err(skip(format!(
+                "result for `{family}/{variant}`, a variant the registry no longer has"
+            )));
+        }
+        let bench_dir = new_dir.parent().unwrap_or(new_dir);
+        let relative = |path: PathBuf| {
+            path.is_file()
+                .then(|| path.strip_prefix(run_dir).ok().map(Path::to_path_buf))
+                .flatten()
+        };
+        Ok(Measurement {
+            family: family.to_owned(),
+            shape: shape.to_owned(),
+            variant,
+            size,
+            amount,
+            per_iteration_ns,
+            criterion_report: relative(bench_dir.join("report").join("index.html")),
+            flamegraph: relative(bench_dir.join("profile").join("flamegraph.svg")),
+        })
+    })();
+    result.map_err(|problem| problems.push(problem)).ok()
+}
+
+/// Runs measured with different compilers are compared side by side only with a warning.
+fn check_toolchains(runs: &[Run], problems: &mut Vec<Problem>) {
+    let mut releases: Vec<(&str, &str)> = runs
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.provenance.as_ref()?.rustc_release.as_str(),
+                r.label.as_str(),
+            ))
+        })
+        .collect();
+    releases.sort_unstable();
+    releases.dedup_by_key(|(release, _)| *release);
+    if releases.len() > 1 {
+        let list: Vec<String> = releases
+            .iter()
+            .map(|(release, label)| format!("{label}: rustc {release}"))
+            .collect();
+        problems.push(Problem {
+            source: "results".to_owned(),
+            message: format!(
+                "runs were built by different compilers ({}); differences between hosts may be \
+                 the compiler's",
+                list.join(", ")
+            ),
+        });
+    }
+}

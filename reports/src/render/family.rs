@@ -1,0 +1,238 @@
+//! A family's page: its variants and invariants, then per host the throughput and speedup
+//! plots per input shape and a rebar-style table per input.
+
+use std::fmt::Write;
+
+use super::html::{duration, escape, kind_badge, rate, slug, times};
+use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
+use super::{SiteFile, raw_dir};
+use crate::analyze::{FamilyReport, FamilyRun, InputResult};
+use crate::wire::criterion::Amount;
+
+pub fn body(report: &FamilyReport) -> Result<(String, Vec<SiteFile>), String> {
+    let family = &report.family;
+    let mut out = String::new();
+    let mut plots = Vec::new();
+    let _ = writeln!(
+        out,
+        "<h1><code>{}</code>: {}</h1>\n<p>{}</p>\n<p class=\"note\">Outputs compared: {}. \
+         Headline input: <code>{}</code>. Reference: <code>{}</code>.</p>",
+        escape(&family.name),
+        escape(&family.title),
+        escape(&family.summary),
+        escape(&family.compares),
+        escape(&family.headline.name),
+        escape(&family.reference)
+    );
+    variants_table(&mut out, report);
+    if report.runs.is_empty() {
+        out.push_str("<p class=\"note\">Not measured on any host in these results.</p>\n");
+    }
+    for run in &report.runs {
+        let _ = writeln!(out, "<h2>On {}</h2>", escape(&run.run));
+        if !run.missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"note\">Missing: {}.</p>",
+                escape(&run.missing.join("; "))
+            );
+        }
+        for shape in shapes(run) {
+            shape_section(&mut out, &mut plots, &family.name, run, &shape)?;
+        }
+    }
+    Ok((out, plots))
+}
+
+fn variants_table(out: &mut String, report: &FamilyReport) {
+    out.push_str(
+        "<h2>Variants</h2><div class=\"scroll\"><table><thead><tr><th>variant</th><th>kind</th>\
+         <th>what it does</th><th>invariants it relies on</th><th>skips</th></tr></thead>\
+         <tbody>",
+    );
+    let family = &report.family;
+    for v in family.variants.iter().chain(&family.floor) {
+        let invariants: String = v
+            .invariants
+            .iter()
+            .chain(
+                &v.requires
+                    .iter()
+                    .map(|r| format!("checked per input: {r}"))
+                    .collect::<Vec<_>>(),
+            )
+            .map(|i| format!("<li>{}</li>", escape(i)))
+            .collect();
+        let skips = if v.like_for_like {
+            "nothing the safe reference does (like-for-like)".to_owned()
+        } else {
+            v.skips.join("; ")
+        };
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><ul class=\"invariants\">\
+             {invariants}</ul></td><td>{}</td></tr>",
+            escape(&v.name),
+            kind_badge(&v.kind),
+            escape(&v.description),
+            escape(&skips)
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// The run's shapes in order of first appearance.
+fn shapes(run: &FamilyRun) -> Vec<String> {
+    let mut shapes: Vec<String> = Vec::new();
+    for input in &run.inputs {
+        if !shapes.contains(&input.shape) {
+            shapes.push(input.shape.clone());
+        }
+    }
+    shapes
+}
+
+fn shape_section(
+    out: &mut String,
+    plots: &mut Vec<SiteFile>,
+    family: &str,
+    run: &FamilyRun,
+    shape: &str,
+) -> Result<(), String> {
+    let inputs: Vec<&InputResult> = run.inputs.iter().filter(|i| i.shape == shape).collect();
+    let bytes = matches!(inputs[0].amount, Amount::Bytes(_));
+    let _ = writeln!(
+        out,
+        "<h3 id=\"{0}-{1}\">{2}</h3>",
+        slug(&run.run),
+        slug(shape),
+        escape(shape)
+    );
+    let base = format!("plots/{}-{}-{}", slug(family), slug(&run.run), slug(shape));
+
+    // Throughput: one line per variant across sizes.
+    let mut series: Vec<Series> = Vec::new();
+    for input in &inputs {
+        for row in &input.rows {
+            let point = (input.amount.count() as f64, row.per_second);
+            match series.iter_mut().find(|s| s.name == row.variant) {
+                Some(s) => s.points.push(point),
+                None => series.push(Series {
+                    name: row.variant.clone(),
+                    kind: row.kind.clone(),
+                    points: vec![point],
+                }),
+            }
+        }
+    }
+    let title = format!("{family}/{shape} on {}: throughput", run.run);
+    let svg = throughput_svg(&title, &series, bytes)?;
+    let path = format!("{base}-throughput.svg");
+    let _ = writeln!(
+        out,
+        "<figure><img src=\"{path}\" alt=\"throughput of every variant of {} against input \
+         size\" loading=\"lazy\"></figure>",
+        escape(&format!("{family}/{shape}"))
+    );
+    plots.push(SiteFile {
+        path,
+        bytes: svg.into_bytes(),
+    });
+
+    // Speedup of unsafe over safe with its band, where there are at least two sizes.
+    let mut lines: Vec<(String, Vec<SpeedupPoint>)> = Vec::new();
+    let mut push = |legend: &str, x: f64, c: &crate::analyze::Comparison| {
+        let point = (x, c.speedup.point, c.speedup.lower, c.speedup.upper);
+        match lines.iter_mut().find(|(l, _)| l == legend) {
+            Some((_, points)) => points.push(point),
+            None => lines.push((legend.to_owned(), vec![point])),
+        }
+    };
+    for input in &inputs {
+        let x = input.amount.count() as f64;
+        if let Some(c) = &input.speedup {
+            push("fastest unsafe / fastest safe", x, c);
+        }
+        if let Some(c) = &input.like_for_like {
+            push("like-for-like unsafe / fastest safe", x, c);
+        }
+    }
+    if lines.iter().any(|(_, points)| points.len() >= 2) {
+        let title = format!("{family}/{shape} on {}: speedup of unsafe", run.run);
+        let svg = speedup_svg(&title, &lines, bytes)?;
+        let path = format!("{base}-speedup.svg");
+        let _ = writeln!(
+            out,
+            "<figure><img src=\"{path}\" alt=\"speedup of unsafe over safe against input size \
+             with its 95% interval\" loading=\"lazy\"></figure>"
+        );
+        plots.push(SiteFile {
+            path,
+            bytes: svg.into_bytes(),
+        });
+    }
+    for input in inputs {
+        input_table(out, &run.run, input, bytes);
+    }
+    Ok(())
+}
+
+fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {
+    let _ = write!(
+        out,
+        "<div class=\"scroll\"><table><caption style=\"text-align:left\"><code>{}</code>",
+        escape(&input.name)
+    );
+    if let Some(c) = &input.speedup {
+        let _ = write!(
+            out,
+            " — <code>{}</code> over <code>{}</code>: {} [{}, {}], <span class=\"call \
+             call-{}\">{}</span>",
+            escape(&c.unsafe_variant),
+            escape(&c.safe_variant),
+            times(c.speedup.point),
+            times(c.speedup.lower),
+            times(c.speedup.upper),
+            c.call.label().replace(' ', "-"),
+            c.call.label()
+        );
+    }
+    out.push_str(
+        "</caption><thead><tr><th>variant</th><th>kind</th><th>median</th><th>throughput</th>\
+         <th>to best</th><th>to floor</th><th>samples</th><th>details</th></tr></thead><tbody>",
+    );
+    for row in &input.rows {
+        let best = row.to_best.is_some_and(|r| r <= 1.0);
+        let mut details = Vec::new();
+        if let Some(report) = &row.criterion_report {
+            details.push(format!(
+                "<a href=\"{}/{}\">criterion</a>",
+                raw_dir(run),
+                escape(report)
+            ));
+        }
+        if let Some(flame) = &row.flamegraph {
+            details.push(format!(
+                "<a href=\"{}/{}\">flamegraph</a>",
+                raw_dir(run),
+                escape(flame)
+            ));
+        }
+        let _ = write!(
+            out,
+            "<tr{}><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td>{}</td></tr>",
+            if best { " class=\"best\"" } else { "" },
+            escape(&row.variant),
+            kind_badge(&row.kind),
+            duration(row.median_ns),
+            rate(row.per_second, bytes),
+            row.to_best.map_or_else(|| "—".to_owned(), times),
+            row.to_floor.map_or_else(|| "—".to_owned(), times),
+            row.samples,
+            details.join(" · ")
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+}

@@ -1,0 +1,189 @@
+//! `index.html`: the verdict table a reviewer acts on, the rule behind it, what is missing, and
+//! the environment of every run.
+
+use std::fmt::Write;
+
+use super::html::{escape, family_page, times};
+use crate::analyze::{Comparison, Ledger};
+
+pub fn body(ledger: &Ledger) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "<h1>Does this <code>unsafe</code> buy anything?</h1>\n<p>For each family, the fastest \
+         unsafe variant against the fastest safe one at the family's headline input, on every \
+         host measured. Each family's page has every input, plot and raw number.</p>\n",
+    );
+    verdict_table(&mut out, ledger);
+    let _ = writeln!(
+        out,
+        "<h2>The rule</h2>\n<p>{}</p>\n<p class=\"note\">A speedup that comes from skipping work \
+         (validation, an alignment check) is real only where that work is already done; the \
+         table says in which situation each gain holds, and compares the like-for-like unsafe \
+         variant where there is one.</p>",
+        escape(&ledger.rule)
+    );
+    problems(&mut out, ledger);
+    environment(&mut out, ledger);
+    out
+}
+
+fn comparison_cell(c: &Comparison) -> String {
+    format!(
+        "{} <span class=\"note\">[{}, {}]</span>",
+        times(c.speedup.point),
+        times(c.speedup.lower),
+        times(c.speedup.upper)
+    )
+}
+
+fn verdict_table(out: &mut String, ledger: &Ledger) {
+    out.push_str(
+        "<div class=\"scroll\"><table id=\"verdicts\"><thead><tr><th>family</th><th>host</th>\
+         <th>headline input</th><th>unsafe vs best safe</th><th>speedup [95% CI]</th>\
+         <th>skips / holds when</th><th>instructions saved</th><th>invariants</th>\
+         <th>soundness</th><th>verdict</th></tr></thead><tbody>\n",
+    );
+    let mut rows = 0;
+    for report in &ledger.families {
+        let family = &report.family;
+        let link = format!(
+            "<a href=\"{}\">{}</a>",
+            family_page(&family.name),
+            escape(&family.name)
+        );
+        if report.runs.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><td>{link}</td><td colspan=\"9\" class=\"note\">not measured on any host \
+                 in these results</td></tr>"
+            );
+            continue;
+        }
+        for run in &report.runs {
+            rows += 1;
+            let Some(verdict) = &run.verdict else {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{link}</td><td>{}</td><td>{}</td><td colspan=\"7\" class=\"note\">\
+                     no verdict: {}</td></tr>",
+                    escape(&run.run),
+                    escape(&family.headline.name),
+                    escape(&run.missing.join("; "))
+                );
+                continue;
+            };
+            let h = &verdict.headline;
+            let like = verdict
+                .like_for_like
+                .as_ref()
+                .map_or_else(String::new, |l| {
+                    format!(
+                        "<br><span class=\"note\">like-for-like: <code>{}</code> {}</span>",
+                        escape(&l.unsafe_variant),
+                        comparison_cell(l)
+                    )
+                });
+            let invariants: String = verdict
+                .invariants
+                .iter()
+                .map(|i| format!("<li>{}</li>", escape(i)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> vs \
+                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td>\
+                 <td class=\"note\">not measured in these results</td>\
+                 <td>{} <ul class=\"invariants\">{invariants}</ul></td>\
+                 <td class=\"note\">no checker results in these results</td>\
+                 <td class=\"call call-{}\">{}</td></tr>",
+                escape(&run.run),
+                escape(&verdict.input),
+                escape(&h.unsafe_variant),
+                escape(&h.safe_variant),
+                comparison_cell(h),
+                escape(&verdict.holds),
+                verdict.invariants.len(),
+                h.call.label().replace(' ', "-"),
+                h.call.label(),
+            );
+        }
+    }
+    out.push_str("</tbody></table></div>\n");
+    if rows == 0 {
+        out.push_str("<p class=\"note\">No family has results yet.</p>\n");
+    }
+}
+
+fn problems(out: &mut String, ledger: &Ledger) {
+    let missing: Vec<String> = ledger
+        .families
+        .iter()
+        .flat_map(|f| {
+            f.runs.iter().flat_map(move |r| {
+                r.missing
+                    .iter()
+                    .map(move |m| format!("{} on {}: {m}", f.family.name, r.run))
+            })
+        })
+        .collect();
+    if ledger.problems.is_empty() && missing.is_empty() {
+        return;
+    }
+    out.push_str("<h2 id=\"problems\">Missing or unusable results</h2>\n<ul class=\"problems\">");
+    for p in &ledger.problems {
+        let _ = write!(
+            out,
+            "<li><code>{}</code>: {}</li>",
+            escape(&p.source),
+            escape(&p.message)
+        );
+    }
+    for m in missing {
+        let _ = write!(out, "<li>{}</li>", escape(&m));
+    }
+    out.push_str("</ul>\n");
+}
+
+fn environment(out: &mut String, ledger: &Ledger) {
+    out.push_str("<h2 id=\"environment\">Environment</h2>\n");
+    for run in &ledger.runs {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><p class=\"note\">{} benchmarks; raw results in <a href=\"{}/\">{}/</a>\
+             </p>",
+            escape(&run.label),
+            run.benchmarks,
+            super::raw_dir(&run.label),
+            super::raw_dir(&run.label)
+        );
+        let Some(p) = &run.provenance else {
+            out.push_str("<p class=\"note\">No provenance recorded for this run.</p>\n");
+            continue;
+        };
+        let rows = [
+            ("host", p.host.clone()),
+            ("architecture", format!("{} ({})", p.arch, p.os)),
+            ("CPU", p.cpu_model.clone()),
+            ("CPU features", p.cpu_flags.join(" ")),
+            ("cores", p.cores.to_string()),
+            ("rustc", p.rustc_release.clone()),
+            ("target", p.target.clone()),
+            (
+                "RUSTFLAGS",
+                if p.rustflags.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    p.rustflags.clone()
+                },
+            ),
+            ("source", p.git.clone()),
+            ("date", p.date.clone()),
+            ("plan", p.plan.clone()),
+        ];
+        out.push_str("<div class=\"scroll\"><table>");
+        for (key, value) in rows {
+            let _ = write!(out, "<tr><th>{key}</th><td>{}</td></tr>", escape(&value));
+        }
+        out.push_str("</table></div>\n");
+    }
+}

@@ -1,0 +1,71 @@
+//! Writing the site: every file into a fresh sibling directory, then swapped into place, so the
+//! output directory is never left half-written.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::render::SiteFile;
+
+/// Writes `files` and copies of the raw results (`(site-relative dir, source dir)`) as the site
+/// at `out`, replacing any previous site there only once everything is written.
+pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> io::Result<()> {
+    let name = out
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{} is not a directory name", out.display())))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.partial-{pid}"));
+    let retired = parent.join(format!(".{name}.old-{pid}"));
+    let _ = fs::remove_dir_all(&staging);
+    let written = (|| {
+        fs::create_dir_all(&staging)?;
+        for file in files {
+            let path = staging.join(&file.path);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::write(&path, &file.bytes)?;
+        }
+        for (dir, source) in raw {
+            copy_tree(source, &staging.join(dir))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        fs::rename(out, &retired)?;
+    }
+    if let Err(e) = fs::rename(&staging, out) {
+        // Put the previous site back rather than leave nothing.
+        let _ = fs::rename(&retired, out);
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let _ = fs::remove_dir_all(&retired);
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
