@@ -1,6 +1,7 @@
 //! SVG plots drawn with plotters: throughput against input size, and the speedup of unsafe over
 //! safe against input size with its interval band. Both axes of size plots are logarithmic.
 
+use plotters::coord::combinators::LogCoord;
 use plotters::prelude::*;
 
 /// One line of a throughput plot.
@@ -61,6 +62,17 @@ fn size_tick(x: f64, bytes: bool) -> String {
     }
 }
 
+/// A tick value with as many decimals as its magnitude needs.
+fn axis_number(y: f64) -> String {
+    if y >= 100.0 {
+        format!("{y:.0}")
+    } else if y >= 1.0 {
+        format!("{y:.1}")
+    } else {
+        format!("{y:.3}")
+    }
+}
+
 fn span(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     let (lo, hi) = values
         .filter(|v| v.is_finite() && *v > 0.0)
@@ -71,32 +83,76 @@ fn span(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     (lo <= hi).then_some((lo / 1.6, hi * 1.6))
 }
 
+type LogLog<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+/// A log-log chart's frame: caption, axes and legend around the series `draw` adds.
+struct Frame<'t> {
+    title: &'t str,
+    x: (f64, f64),
+    y: (f64, f64),
+    y_desc: &'static str,
+    y_suffix: &'static str,
+    bytes: bool,
+}
+
+impl Frame<'_> {
+    fn draw(
+        &self,
+        draw: impl FnOnce(&mut LogLog<'_>) -> Result<(), String>,
+    ) -> Result<String, String> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| e.to_string())?;
+            let mut chart = ChartBuilder::on(&root)
+                .caption(self.title, ("sans-serif", 17))
+                .margin(12)
+                .x_label_area_size(38)
+                .y_label_area_size(64)
+                .build_cartesian_2d(
+                    (self.x.0..self.x.1).log_scale(),
+                    (self.y.0..self.y.1).log_scale(),
+                )
+                .map_err(|e| e.to_string())?;
+            chart
+                .configure_mesh()
+                .x_desc("input size")
+                .y_desc(self.y_desc)
+                .x_label_formatter(&|x| size_tick(*x, self.bytes))
+                .y_label_formatter(&|y| format!("{}{}", axis_number(*y), self.y_suffix))
+                .light_line_style(WHITE.mix(0.0))
+                .draw()
+                .map_err(|e| e.to_string())?;
+            draw(&mut chart)?;
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(("sans-serif", 12))
+                .draw()
+                .map_err(|e| e.to_string())?;
+            root.present().map_err(|e| e.to_string())?;
+        }
+        Ok(svg)
+    }
+}
+
 /// Throughput against size, one line per variant. `bytes` picks GiB/s or M/s.
 pub fn throughput_svg(title: &str, series: &[Series], bytes: bool) -> Result<String, String> {
     let all = || series.iter().flat_map(|s| s.points.iter());
     let (x0, x1) = span(all().map(|p| p.0)).ok_or("no points to plot")?;
     let scale = if bytes { 1024.0 * 1024.0 * 1024.0 } else { 1e6 };
     let (y0, y1) = span(all().map(|p| p.1 / scale)).ok_or("no points to plot")?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(38)
-            .y_label_area_size(64)
-            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("input size")
-            .y_desc(if bytes { "GiB/s" } else { "million per second" })
-            .x_label_formatter(&|x| size_tick(*x, bytes))
-            .y_label_formatter(&|y| format!("{y:.3}"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
+    let frame = Frame {
+        title,
+        x: (x0, x1),
+        y: (y0, y1),
+        y_desc: if bytes { "GiB/s" } else { "million per second" },
+        y_suffix: "",
+        bytes,
+    };
+    frame.draw(|chart| {
         let (mut safe, mut unsafe_) = (0, 0);
         for s in series {
             let (color, dashed) = match s.kind.as_str() {
@@ -134,17 +190,8 @@ pub fn throughput_svg(title: &str, series: &[Series], bytes: bool) -> Result<Str
             });
             chart.draw_series(marker).map_err(|e| e.to_string())?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// Speedup of unsafe over safe against size, with its 95% interval as a band; a line at 1
@@ -157,26 +204,15 @@ pub fn speedup_svg(
     let all = || lines.iter().flat_map(|(_, p)| p.iter());
     let (x0, x1) = span(all().map(|p| p.0)).ok_or("no points to plot")?;
     let (y0, y1) = span(all().flat_map(|p| [p.2, p.3]).chain([1.0])).ok_or("no points")?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(38)
-            .y_label_area_size(64)
-            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("input size")
-            .y_desc("speedup (safe time / unsafe time)")
-            .x_label_formatter(&|x| size_tick(*x, bytes))
-            .y_label_formatter(&|y| format!("{y:.2}x"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
+    let frame = Frame {
+        title,
+        x: (x0, x1),
+        y: (y0, y1),
+        y_desc: "speedup (safe time / unsafe time)",
+        y_suffix: "x",
+        bytes,
+    };
+    frame.draw(|chart| {
         chart
             .draw_series(DashedLineSeries::new(
                 [(x0, 1.0), (x1, 1.0)],
@@ -218,17 +254,8 @@ pub fn speedup_svg(
                 )
                 .map_err(|e| e.to_string())?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 #[cfg(test)]
