@@ -236,9 +236,8 @@ fn read_measurement(
         }
         let bench_dir = new_dir.parent().unwrap_or(new_dir);
         let relative = |path: PathBuf| {
-            path.is_file()
-                .then(|| path.strip_prefix(run_dir).ok().map(Path::to_path_buf))
-                .flatten()
+            let inside = path.strip_prefix(run_dir).ok()?.to_path_buf();
+            path.is_file().then_some(inside)
         };
         Ok(Measurement {
             family: family.to_owned(),

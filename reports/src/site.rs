@@ -55,7 +55,8 @@ pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> 
     Ok(())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+/// Copies the regular files and directories under `from` into `to`, creating it.
+pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use reports::build;
+use reports::site::copy_tree;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x86_64-fixture");
 
@@ -17,23 +18,10 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A copy of the fixture run under `dir`, named `label`.
 fn fixture_copy(dir: &Path, label: &str) -> PathBuf {
     let run = dir.join(label);
-    copy_tree(Path::new(FIXTURE), &run);
+    copy_tree(Path::new(FIXTURE), &run).expect("copy the fixture");
     run
 }
 

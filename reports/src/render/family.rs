@@ -55,13 +55,9 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
         let invariants: String = v
             .invariants
             .iter()
-            .chain(
-                &v.requires
-                    .iter()
-                    .map(|r| format!("checked per input: {r}"))
-                    .collect::<Vec<_>>(),
-            )
-            .map(|i| format!("<li>{}</li>", escape(i)))
+            .cloned()
+            .chain(v.requires.iter().map(|r| format!("checked per input: {r}")))
+            .map(|i| format!("<li>{}</li>", escape(&i)))
             .collect();
         let skips = if v.like_for_like {
             "nothing the safe reference does (like-for-like)".to_owned()

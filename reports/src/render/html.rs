@@ -34,25 +34,21 @@ pub fn duration(ns: f64) -> String {
 
 /// A rate with a binary (bytes) or decimal (elements) prefix.
 pub fn rate(per_second: f64, bytes: bool) -> String {
-    if bytes {
-        let units = ["B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s", "PiB/s"];
-        let mut value = per_second;
-        let mut unit = 0;
-        while value >= 1024.0 && unit + 1 < units.len() {
-            value /= 1024.0;
-            unit += 1;
-        }
-        format!("{value:.2} {}", units[unit])
+    let (base, units): (f64, &[&str]) = if bytes {
+        (
+            1024.0,
+            &["B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s", "PiB/s"],
+        )
     } else {
-        let units = ["/s", "K/s", "M/s", "G/s", "T/s"];
-        let mut value = per_second;
-        let mut unit = 0;
-        while value >= 1000.0 && unit + 1 < units.len() {
-            value /= 1000.0;
-            unit += 1;
-        }
-        format!("{value:.2} {}", units[unit])
+        (1000.0, &["/s", "K/s", "M/s", "G/s", "T/s"])
+    };
+    let mut value = per_second;
+    let mut unit = 0;
+    while value >= base && unit + 1 < units.len() {
+        value /= base;
+        unit += 1;
     }
+    format!("{value:.2} {}", units[unit])
 }
 
 /// `1.37x`, as rebar writes ratios.

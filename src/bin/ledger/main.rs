@@ -10,7 +10,6 @@ mod probe;
 mod provenance;
 mod report;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -65,5 +64,5 @@ fn main() -> ExitCode {
 
 /// A path shown in messages the way the user typed it.
 fn shown(path: &std::path::Path) -> String {
-    PathBuf::from(path).display().to_string()
+    path.display().to_string()
 }
