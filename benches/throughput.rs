@@ -1,7 +1,7 @@
 //! Wall-clock throughput of every variant of every family on every input, with criterion.
 //!
 //! The bench iterates the registry: one criterion group per `family/shape`, one benchmark per
-//! `variant/size`, throughput in bytes. Before a variant is timed on an input its output is
+//! `variant/size`, throughput in the input's unit (bytes, records or operations). Before a variant is timed on an input its output is
 //! checked against the family's safe reference; a disagreement aborts the run, and a variant
 //! whose preconditions an input breaks (an unchecked conversion on misaligned bytes) is skipped
 //! with a note. Nothing here renders anything beyond criterion's own report: the site is built
@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use kernels::{Bound, FAMILIES, Family, Input, InputSpec, VerifyError};
+use kernels::{Bound, FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
 
 /// How much to measure; chosen so that the full run stays under 8 minutes on 2 cores (5m49s
 /// measured on an AMD EPYC) and the quick plan near one minute.
@@ -68,10 +68,10 @@ impl Plan {
 
     /// Whether the plan measures `spec` of `family`.
     fn includes(&self, family: &Family, spec: &InputSpec) -> bool {
-        let (shape, len) = family.headline;
+        let (shape, size) = family.headline;
         !self.quick
-            || spec.name.len == len
-            || (spec.name.shape == shape && spec.name.len <= 1 << 20)
+            || spec.name.size == size
+            || (spec.name.shape == shape && spec.name.size <= size.max(1 << 20))
     }
 }
 
@@ -121,7 +121,7 @@ fn by_shape(family: &Family, plan: &Plan) -> Vec<(String, Vec<InputSpec>)> {
         }
     }
     for (_, specs) in &mut groups {
-        specs.sort_by_key(|spec| spec.name.len);
+        specs.sort_by_key(|spec| spec.name.size);
     }
     groups
 }
@@ -136,8 +136,12 @@ fn bench_shape(
 ) {
     let mut group = criterion.benchmark_group(format!("{}/{shape}", family.name));
     for input in inputs {
-        group.throughput(Throughput::Bytes(input.len() as u64));
-        let size = input.name().size_label();
+        let name = input.name();
+        group.throughput(match name.unit {
+            Unit::Bytes => Throughput::Bytes(name.size as u64),
+            Unit::Records | Unit::Operations => Throughput::Elements(name.size as u64),
+        });
+        let size = name.size_label();
         for variant in family.measured() {
             match family.verify(variant, &input) {
                 Ok(_) => {}
@@ -147,13 +151,13 @@ fn bench_shape(
                 }
                 Err(mismatch) => panic!("{mismatch}"),
             }
-            let Ok(bound) = variant.bind(&input) else {
+            let Ok(mut bound) = variant.bind(&input) else {
                 unreachable!("verify bound {} a moment ago", variant.name)
             };
             let id = BenchmarkId::new(variant.name, &size);
-            match &bound {
+            match &mut bound {
                 Bound::Borrow(call) => {
-                    group.bench_function(id, |b| b.iter(|| black_box(call).call()));
+                    group.bench_function(id, |b| b.iter(|| black_box(&*call).call()));
                 }
                 // A consuming variant takes over one copy made before timing; the buffer it
                 // returns is the next call's input (recycling is O(1)), so neither a copy nor a
@@ -170,6 +174,11 @@ fn bench_shape(
                             start.elapsed()
                         })
                     });
+                }
+                // State (a warmed pool, a reused output buffer) was built by `bind`; a call is
+                // one run of it.
+                Bound::Fixture(fixture) => {
+                    group.bench_function(id, |b| b.iter(|| black_box(&mut *fixture).run()));
                 }
             }
         }

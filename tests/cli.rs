@@ -62,7 +62,7 @@ fn list_json_describes_every_family() {
                 "{name}: no {kind}"
             );
         }
-        assert!(family.inputs.iter().all(|i| i.bytes > 0 || i.size == "0B"));
+        assert!(family.inputs.iter().all(|i| i.count > 0 || i.size == "0B"));
     }
 }
 

@@ -50,6 +50,52 @@ impl fmt::Display for Utf8Failure {
     }
 }
 
+/// A decode of fixed-layout records, reduced: how many, and a fold of every field of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordFold {
+    /// Number of records.
+    pub count: usize,
+    /// Wrapping sums of every field, mixed into one word.
+    pub fold: u64,
+}
+
+/// Why bytes were not decoded as records, in a form every decoder can agree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordsRejected {
+    /// The length is not a whole number of records.
+    WrongLength {
+        /// Length of the bytes.
+        len: usize,
+        /// Size of one record.
+        record_size: usize,
+    },
+    /// A zero-copy view was asked of bytes not aligned for the record type.
+    Misaligned {
+        /// Distance of the first byte from the previous aligned address.
+        offset: usize,
+        /// The record type's alignment.
+        align: usize,
+    },
+    /// A text or binary document that does not parse as records.
+    Malformed,
+}
+
+impl fmt::Display for RecordsRejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WrongLength { len, record_size } => write!(
+                f,
+                "{len} bytes are not a whole number of {record_size}-byte records"
+            ),
+            Self::Misaligned { offset, align } => write!(
+                f,
+                "the bytes start {offset} bytes past a {align}-byte boundary; a view needs them aligned"
+            ),
+            Self::Malformed => f.write_str("the document does not parse as records"),
+        }
+    }
+}
+
 /// The comparable result of one call of a variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Digest {
@@ -62,6 +108,15 @@ pub enum Digest {
         /// How many whole words were summed.
         words: usize,
     },
+    /// Records decoded (or encoded, then decoded back), or why the bytes are not records.
+    Records(Result<RecordFold, RecordsRejected>),
+    /// A pool workload: how many operations ran and the wrapping sum of their checksums.
+    Workload {
+        /// Operations run.
+        ops: usize,
+        /// Wrapping sum of every operation's checksum.
+        checksum: u64,
+    },
     /// A floor's read-only pass; not a candidate, so never compared with the others.
     Floor(u64),
 }
@@ -73,6 +128,13 @@ impl fmt::Display for Digest {
             Self::Utf8(Err(e)) => write!(f, "{e}"),
             Self::WordSum { sum, words } => {
                 write!(f, "wrapping sum of {words} words = {sum} ({sum:#x})")
+            }
+            Self::Records(Ok(RecordFold { count, fold })) => {
+                write!(f, "{count} records, field fold = {fold:#x}")
+            }
+            Self::Records(Err(e)) => write!(f, "{e}"),
+            Self::Workload { ops, checksum } => {
+                write!(f, "{ops} operations, checksum = {checksum:#x}")
             }
             Self::Floor(v) => write!(f, "floor pass, fold = {v:#x}"),
         }

@@ -62,6 +62,18 @@ pub fn size_label(len: usize) -> String {
     }
 }
 
+/// A count as input names show it: `1`, `16`, `1k`, `64k`, `2M`; counts that are not a whole
+/// number of thousands keep every digit (`1500`).
+pub fn count_label(count: usize) -> String {
+    if count >= 1_000_000 && count.is_multiple_of(1_000_000) {
+        format!("{}M", count / 1_000_000)
+    } else if count >= 1_000 && count.is_multiple_of(1_000) {
+        format!("{}k", count / 1_000)
+    } else {
+        count.to_string()
+    }
+}
+
 /// Parses a label made by [`size_label`] back into bytes.
 pub fn parse_size_label(label: &str) -> Option<usize> {
     let (digits, shift) = if let Some(d) = label.strip_suffix("MiB") {
@@ -86,6 +98,15 @@ mod tests {
         assert_eq!(size_label(64 << 10), "64KiB");
         assert_eq!(size_label(1025), "1025B");
         assert_eq!(parse_size_label("12XB"), None);
+    }
+
+    #[test]
+    fn count_labels() {
+        let labels: Vec<String> = [1, 16, 1000, 1500, 64_000, 2_000_000]
+            .into_iter()
+            .map(count_label)
+            .collect();
+        assert_eq!(labels, ["1", "16", "1k", "1500", "64k", "2M"]);
     }
 
     #[test]

@@ -1,39 +1,88 @@
 //! Inputs: bytes placed at a chosen alignment, named `shape/size`, with the facts a variant's
 //! preconditions are checked against established once, when the input is built.
 //!
+//! Byte-oriented families size their inputs in bytes. Families whose inputs are counted in
+//! something else (records, operations of a workload) name the count in their [`Unit`], and a
+//! workload family attaches a typed description of the work (see [`Input::workload`]).
+//!
 //! An [`Input`] never changes after construction, so a fact such as "these bytes are valid UTF-8"
 //! stays true for its whole life. That is what lets an unchecked variant be called on it without
 //! re-validating inside the timed region: the check happened here, outside it.
 
+use std::any::Any;
 use std::fmt;
 
 use crate::Utf8Failure;
-use crate::generate::size_label;
+use crate::generate::{count_label, size_label};
 
 /// The largest misalignment an input can be placed at; its backing storage is aligned to this.
 pub const MAX_ALIGN: usize = 16;
 
-/// An input's name: its shape (how the bytes were made) and its length.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct InputName {
-    /// How the bytes were made, e.g. `cjk`, `misaligned+1`, `twitter.json`.
-    pub shape: String,
-    /// Length in bytes.
-    pub len: usize,
+/// What an input's size counts; throughput is reported per unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// Bytes: sizes read `64KiB`, throughput in bytes per second.
+    Bytes,
+    /// Fixed-layout records: sizes read `1k`, throughput in records per second.
+    Records,
+    /// Operations of a workload: sizes read `64k`, throughput in operations per second.
+    Operations,
 }
 
-impl InputName {
-    /// A name from its parts.
-    pub fn new(shape: impl Into<String>, len: usize) -> Self {
-        Self {
-            shape: shape.into(),
-            len,
+impl Unit {
+    /// The unit's stable lowercase plural name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bytes => "bytes",
+            Self::Records => "records",
+            Self::Operations => "operations",
         }
     }
 
-    /// The size part of the name, e.g. `64KiB`.
+    /// A size in this unit as input names show it.
+    pub fn label(self, size: usize) -> String {
+        match self {
+            Self::Bytes => size_label(size),
+            Self::Records | Self::Operations => count_label(size),
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An input's name: its shape (how it was made) and its size in its unit.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InputName {
+    /// How the input was made, e.g. `cjk`, `misaligned+1`, `twitter.json`, `scratch`.
+    pub shape: String,
+    /// Size in `unit`s.
+    pub size: usize,
+    /// What `size` counts.
+    pub unit: Unit,
+}
+
+impl InputName {
+    /// The name of `len` bytes of the given shape.
+    pub fn new(shape: impl Into<String>, len: usize) -> Self {
+        Self::counted(shape, len, Unit::Bytes)
+    }
+
+    /// The name of `size` items counted in `unit`.
+    pub fn counted(shape: impl Into<String>, size: usize, unit: Unit) -> Self {
+        Self {
+            shape: shape.into(),
+            size,
+            unit,
+        }
+    }
+
+    /// The size part of the name, e.g. `64KiB` or `1k`.
     pub fn size_label(&self) -> String {
-        size_label(self.len)
+        self.unit.label(self.size)
     }
 }
 
@@ -80,20 +129,42 @@ pub struct Input {
     bytes: PlacedBytes,
     /// Whether `bytes` is valid UTF-8, decided once at construction by `std::str::from_utf8`.
     utf8: Result<(), Utf8Failure>,
+    /// For workload families, what the work is; its type belongs to the family.
+    workload: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl Input {
     /// Copies `bytes` into fresh storage whose first byte is `offset` bytes past a 16-aligned
-    /// address (`offset` < 16), and records the facts preconditions are checked against.
+    /// address (`offset` < 16), and records the facts preconditions are checked against. The
+    /// input is named by its length in bytes.
     pub fn new(shape: impl Into<String>, bytes: &[u8], offset: usize) -> Self {
+        Self::named(InputName::new(shape, bytes.len()), bytes, offset)
+    }
+
+    /// Like [`Input::new`], under a name that counts something other than bytes (records).
+    pub fn named(name: InputName, bytes: &[u8], offset: usize) -> Self {
         let utf8 = std::str::from_utf8(bytes)
             .map(|_| ())
             .map_err(Utf8Failure::from);
         Self {
-            name: InputName::new(shape, bytes.len()),
+            name,
             bytes: PlacedBytes::new(bytes, offset),
             utf8,
+            workload: None,
         }
+    }
+
+    /// An input that is a description of work rather than bytes (its bytes are empty).
+    pub fn of_workload<W: Any + Send + Sync>(name: InputName, workload: W) -> Self {
+        Self {
+            workload: Some(Box::new(workload)),
+            ..Self::named(name, &[], 0)
+        }
+    }
+
+    /// The workload this input describes, if it describes one of type `W`.
+    pub fn workload<W: Any>(&self) -> Option<&W> {
+        self.workload.as_deref()?.downcast_ref()
     }
 
     /// The input's name.
@@ -106,7 +177,7 @@ impl Input {
         self.bytes.bytes()
     }
 
-    /// Length in bytes.
+    /// Length of the bytes (not the size in the name's unit).
     pub fn len(&self) -> usize {
         self.bytes.len
     }
@@ -136,6 +207,9 @@ impl fmt::Debug for Input {
 pub struct InputSpec {
     /// The input's name.
     pub name: InputName,
+    /// Parameters of the input beyond its shape and size, e.g. `threads = 2` for a workload
+    /// split across rayon workers; shown by `ledger list`.
+    pub params: Vec<(&'static str, String)>,
     generate: Box<dyn Fn() -> Input + Send + Sync>,
 }
 
@@ -144,8 +218,15 @@ impl InputSpec {
     pub fn new(name: InputName, generate: impl Fn() -> Input + Send + Sync + 'static) -> Self {
         Self {
             name,
+            params: Vec::new(),
             generate: Box::new(generate),
         }
+    }
+
+    /// The same spec with one more parameter.
+    pub fn with_param(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.params.push((key, value.to_string()));
+        self
     }
 
     /// Builds the input.
@@ -177,6 +258,18 @@ mod tests {
         let empty = Input::new("t", &[], 3);
         assert!(empty.is_empty());
         assert_eq!(empty.name().to_string(), "t/0B");
+    }
+
+    #[test]
+    fn counted_names_and_workloads() {
+        let name = InputName::counted("scratch", 64_000, Unit::Operations);
+        assert_eq!(name.to_string(), "scratch/64k");
+        let input = Input::of_workload(name.clone(), 7u32);
+        assert_eq!(input.name(), &name);
+        assert_eq!(input.workload::<u32>(), Some(&7));
+        assert_eq!(input.workload::<u64>(), None);
+        assert!(input.is_empty());
+        assert_eq!(Input::new("t", b"ab", 0).workload::<u32>(), None);
     }
 
     #[test]

@@ -8,16 +8,20 @@
 
 pub mod cast;
 pub mod digest;
+pub mod fixture;
 pub mod floor;
 pub mod generate;
 pub mod input;
+pub mod pool;
 pub mod registry;
+pub mod serial;
 pub mod text;
 mod unchecked_call;
 
-pub use digest::{Digest, Utf8Failure};
-pub use input::{Input, InputName, InputSpec};
+pub use digest::{Digest, RecordFold, RecordsRejected, Utf8Failure};
+pub use fixture::Fixture;
+pub use input::{Input, InputName, InputSpec, Unit};
 pub use registry::{FAMILIES, Family, Kind, Variant, VerifyError, family};
 pub use unchecked_call::{
-    BorrowCall, Bound, ConsumeCall, Consumed, OwnedBytes, Precondition, Refusal, Run,
+    BorrowCall, Bound, BuildFixture, ConsumeCall, Consumed, OwnedBytes, Precondition, Refusal, Run,
 };

@@ -4,10 +4,18 @@
 use std::fmt;
 
 use crate::unchecked_call::{Bound, Refusal, Run};
-use crate::{Digest, Input, InputName, InputSpec, cast, text};
+use crate::{Digest, Input, InputName, InputSpec, Unit, cast, pool, serial, text};
 
 /// Every family, in the order reports show them.
-pub static FAMILIES: &[&Family] = &[&text::FAMILY, &cast::FAMILY_U32, &cast::FAMILY_U64];
+pub static FAMILIES: &[&Family] = &[
+    &text::FAMILY,
+    &cast::FAMILY_U32,
+    &cast::FAMILY_U64,
+    &pool::LOCAL,
+    &pool::PARALLEL,
+    &serial::ENCODE,
+    &serial::DECODE,
+];
 
 /// Looks a family up by name.
 pub fn family(name: &str) -> Option<&'static Family> {
@@ -98,6 +106,8 @@ pub struct Family {
     pub floor: Option<&'static Variant>,
     /// The input shape and size the verdict is read at.
     pub headline: (&'static str, usize),
+    /// What input sizes count.
+    pub unit: Unit,
     /// The generated inputs, cheapest first.
     pub inputs: fn() -> Vec<InputSpec>,
     /// Whether user files (`ledger probe --file`, `LEDGER_CORPUS`) can be inputs.
@@ -133,7 +143,7 @@ impl Family {
 
     /// The headline input's name.
     pub fn headline(&self) -> InputName {
-        InputName::new(self.headline.0, self.headline.1)
+        InputName::counted(self.headline.0, self.headline.1, self.unit)
     }
 
     /// Runs `variant` on `input` and checks its digest against the reference's.

@@ -10,10 +10,10 @@
 
 use std::fmt;
 
-use crate::{Digest, Input};
+use crate::{Digest, Fixture, Input};
 
 /// Something a variant needs to hold of its input before it may be called.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Precondition {
     /// The bytes are valid UTF-8.
     ValidUtf8,
@@ -23,6 +23,13 @@ pub enum Precondition {
         align: usize,
         /// The element type the bytes are viewed as.
         type_name: &'static str,
+    },
+    /// A fact about the content that a family defines and a safe function checks.
+    Holds {
+        /// The fact, for people.
+        fact: &'static str,
+        /// Checks it, saying what is wrong when it does not hold.
+        check: fn(&[u8]) -> Result<(), String>,
     },
 }
 
@@ -34,6 +41,7 @@ impl Precondition {
             Self::AlignedFor { align, type_name } => {
                 format!("first byte is {align}-byte aligned (for {type_name})")
             }
+            Self::Holds { fact, .. } => (*fact).to_owned(),
         }
     }
 
@@ -51,6 +59,7 @@ impl Precondition {
                     ))
                 }
             }
+            Self::Holds { check, .. } => check(bytes),
         }
     }
 }
@@ -62,6 +71,9 @@ pub struct Run {
     requires: &'static [Precondition],
 }
 
+/// Builds a variant's [`Fixture`] from an input, before timing.
+pub type BuildFixture = for<'a> fn(&'a Input) -> Box<dyn Fixture + 'a>;
+
 #[derive(Clone, Copy)]
 enum Call {
     /// Reads borrowed bytes.
@@ -69,6 +81,9 @@ enum Call {
     /// Takes ownership of a copy made outside the timed region and gives the buffer back, so
     /// that freeing it is not timed either.
     Consume(unsafe fn(Vec<u8>) -> (Digest, Vec<u8>)),
+    /// Builds state from the input once, then runs it; safe code only (unsafe code inside a
+    /// fixture is encapsulated behind a sound safe interface).
+    Fixture(BuildFixture),
 }
 
 impl Run {
@@ -85,6 +100,37 @@ impl Run {
         Self {
             call: Call::Consume(f),
             requires: &[],
+        }
+    }
+
+    /// A safe function whose state is built from the input before timing.
+    pub const fn fixture(build: BuildFixture) -> Self {
+        Self {
+            call: Call::Fixture(build),
+            requires: &[],
+        }
+    }
+
+    /// Like [`Run::fixture`], for a fixture that only gives a meaningful result when `requires`
+    /// holds (a text format cannot carry every bit pattern a binary record can): inputs that
+    /// break it are refused rather than measured. Soundness never depends on these.
+    pub const fn fixture_requiring(build: BuildFixture, requires: &'static [Precondition]) -> Self {
+        Self {
+            call: Call::Fixture(build),
+            requires,
+        }
+    }
+
+    /// A safe function of borrowed bytes that only gives a meaningful result when `requires`
+    /// holds (a zero-copy view exists only for aligned bytes): inputs that break it are refused
+    /// rather than measured. Soundness never depends on these preconditions.
+    pub const fn borrow_requiring(
+        f: fn(&[u8]) -> Digest,
+        requires: &'static [Precondition],
+    ) -> Self {
+        Self {
+            call: Call::Borrow(f),
+            requires,
         }
     }
 
@@ -149,6 +195,7 @@ impl Run {
                 requires: self.requires,
                 f,
             }),
+            Call::Fixture(build) => Bound::Fixture(build(input)),
         })
     }
 }
@@ -159,14 +206,20 @@ pub enum Bound<'a> {
     Borrow(BorrowCall<'a>),
     /// Called on a fresh owned copy of the input's bytes.
     Consume(ConsumeCall<'a>),
+    /// Runs state built from the input.
+    Fixture(Box<dyn Fixture + 'a>),
 }
 
 impl Bound<'_> {
     /// Makes one call, preparing an owned copy first if the variant consumes its input.
-    pub fn run_once(&self) -> Digest {
+    pub fn run_once(&mut self) -> Digest {
         match self {
             Self::Borrow(call) => call.call(),
             Self::Consume(call) => call.call(call.prepare()).digest(),
+            Self::Fixture(fixture) => {
+                fixture.run();
+                fixture.digest()
+            }
         }
     }
 }

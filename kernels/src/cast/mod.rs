@@ -17,7 +17,7 @@ pub mod safe;
 use std::marker::PhantomData;
 
 use crate::registry::{Family, Kind, Variant};
-use crate::{Digest, Precondition, Run, floor};
+use crate::{Digest, Precondition, Run, Unit, floor};
 
 /// An element type bytes are reinterpreted as.
 pub trait Word:
@@ -206,6 +206,7 @@ pub static FAMILY_U32: Family = Family {
     reference: "chunks_exact",
     floor: Some(&floor::READ_PASS),
     headline: ("aligned", 64 << 10),
+    unit: Unit::Bytes,
     inputs: inputs::specs::<u32>,
     takes_files: true,
 };
@@ -220,6 +221,7 @@ pub static FAMILY_U64: Family = Family {
     reference: "chunks_exact",
     floor: Some(&floor::READ_PASS),
     headline: ("aligned", 64 << 10),
+    unit: Unit::Bytes,
     inputs: inputs::specs::<u64>,
     takes_files: true,
 };

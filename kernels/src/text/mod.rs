@@ -11,7 +11,7 @@ pub mod raw;
 pub mod safe;
 
 use crate::registry::{Family, Kind, Variant};
-use crate::{Digest, Run, Utf8Failure, floor};
+use crate::{Digest, Run, Unit, Utf8Failure, floor};
 
 /// An owned conversion that failed: where, and the buffer given back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +113,7 @@ pub static FAMILY: Family = Family {
     reference: "from_utf8_std",
     floor: Some(&floor::READ_PASS),
     headline: ("mixed", 64 << 10),
+    unit: Unit::Bytes,
     inputs: inputs::specs,
     takes_files: true,
 };

@@ -1,8 +1,27 @@
 //! Helpers shared by the kernel test files.
+#![allow(
+    dead_code,
+    reason = "each test file uses its own subset of the helpers"
+)]
 
 use kernels::{Digest, Family, Input, Kind, VerifyError};
+use proptest::test_runner::Config as ProptestConfig;
 
-/// The largest generated input the tests check: every size natively (the benches check the
+/// Property tests: 256 cases natively; under Miri 4 cases and no failure file (Miri's isolation
+/// forbids touching the disk).
+pub fn proptest_config() -> ProptestConfig {
+    if cfg!(miri) {
+        ProptestConfig {
+            cases: 4,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    } else {
+        ProptestConfig::with_cases(256)
+    }
+}
+
+/// The largest generated input (in its unit: bytes, records, operations) the tests check: every size natively (the benches check the
 /// 16 MiB inputs before timing them), only the small ones under Miri, which is ~1000× slower.
 pub const MAX_TEST_LEN: usize = if cfg!(miri) { 256 } else { 1 << 20 };
 
@@ -29,7 +48,7 @@ pub fn check_all(family: &Family, input: &Input) -> usize {
 /// The reference's digest for `input`.
 pub fn reference_digest(family: &Family, input: &Input) -> Digest {
     match family.reference().bind(input) {
-        Ok(call) => call.run_once(),
+        Ok(mut call) => call.run_once(),
         Err(r) => panic!("the reference must take every input: {r}"),
     }
 }

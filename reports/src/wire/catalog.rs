@@ -3,11 +3,13 @@
 //! It is written beside every set of results so that a report built later, or on another
 //! machine, knows the kinds, invariants and headline inputs the results were measured with.
 
-use kernels::{FAMILIES, Family, Variant};
+use std::collections::BTreeMap;
+
+use kernels::{FAMILIES, Family, InputSpec, Variant};
 use serde::{Deserialize, Serialize};
 
 /// Version of this format; bumped on any incompatible change.
-pub const CATALOG_SCHEMA: u32 = 1;
+pub const CATALOG_SCHEMA: u32 = 2;
 
 /// Every family of the registry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,12 +72,17 @@ pub struct VariantEntry {
 pub struct InputEntry {
     /// `shape/size`, e.g. `cjk/64KiB`.
     pub name: String,
-    /// How the bytes are made.
+    /// How the input is made.
     pub shape: String,
     /// The size part of the name.
     pub size: String,
-    /// Length in bytes.
-    pub bytes: usize,
+    /// The size as a number of `unit`s.
+    pub count: usize,
+    /// What the size counts: `bytes`, `records` or `operations`.
+    pub unit: String,
+    /// Parameters beyond shape and size, e.g. `threads` for work split across rayon workers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 impl Catalog {
@@ -95,20 +102,24 @@ impl Catalog {
 
 impl FamilyEntry {
     fn new(family: &Family) -> Self {
+        let inputs: Vec<InputEntry> = (family.inputs)().iter().map(InputEntry::new).collect();
+        let headline = family.headline();
+        let headline = inputs
+            .iter()
+            .find(|input| input.name == headline.to_string())
+            .cloned()
+            .unwrap_or_else(|| InputEntry::named(&headline));
         Self {
             name: family.name.to_owned(),
             title: family.title.to_owned(),
             summary: family.summary.to_owned(),
             compares: family.compares.to_owned(),
             reference: family.reference.to_owned(),
-            headline: InputEntry::new(&family.headline()),
+            headline,
             takes_files: family.takes_files,
             variants: family.variants.iter().map(VariantEntry::new).collect(),
             floor: family.floor.map(VariantEntry::new),
-            inputs: (family.inputs)()
-                .iter()
-                .map(|spec| InputEntry::new(&spec.name))
-                .collect(),
+            inputs,
         }
     }
 
@@ -143,12 +154,25 @@ impl VariantEntry {
 }
 
 impl InputEntry {
-    fn new(name: &kernels::InputName) -> Self {
+    fn named(name: &kernels::InputName) -> Self {
         Self {
             name: name.to_string(),
             shape: name.shape.clone(),
             size: name.size_label(),
-            bytes: name.len,
+            count: name.size,
+            unit: name.unit.as_str().to_owned(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    fn new(spec: &InputSpec) -> Self {
+        Self {
+            params: spec
+                .params
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), value.clone()))
+                .collect(),
+            ..Self::named(&spec.name)
         }
     }
 }

@@ -33,21 +33,38 @@ fn write_family(out: &mut impl Write, family: &FamilyEntry) -> anyhow::Result<()
     for variant in family.variants.iter().chain(&family.floor) {
         write_variant(out, variant)?;
     }
-    // Inputs grouped by shape, sizes in generation order: one line per shape.
-    let mut by_shape: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // Inputs grouped by shape, sizes in generation order: one line per shape, with the
+    // shape's parameters (the same for every size of it).
+    let mut by_shape: BTreeMap<&str, (Vec<&str>, String)> = BTreeMap::new();
     let mut order = Vec::new();
     for input in &family.inputs {
         by_shape
             .entry(&input.shape)
             .or_insert_with(|| {
                 order.push(input.shape.as_str());
-                Vec::new()
+                let params: Vec<String> = input
+                    .params
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                (Vec::new(), params.join(", "))
             })
+            .0
             .push(&input.size);
     }
-    writeln!(out, "  inputs:")?;
+    let unit = family
+        .inputs
+        .first()
+        .map_or("", |input| input.unit.as_str());
+    writeln!(out, "  inputs (sizes in {unit}):")?;
     for shape in order {
-        writeln!(out, "    {shape:<18} {}", by_shape[shape].join(" "))?;
+        let (sizes, params) = &by_shape[shape];
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            format!("  ({params})")
+        };
+        writeln!(out, "    {shape:<18} {}{params}", sizes.join(" "))?;
     }
     if family.takes_files {
         writeln!(

@@ -1,0 +1,19 @@
+//! Variants that need state prepared before timing: a pool to reuse, a thread pool to run on,
+//! records to encode, a document in another format to decode.
+//!
+//! A byte variant is a plain function of the input's bytes. A fixture variant instead builds a
+//! [`Fixture`] from the input, outside the timed region; the timed call is [`Fixture::run`],
+//! and the result is reduced to a [`Digest`] afterwards, also outside timing, so that checking an
+//! encoder's output (by decoding it) costs the measurement nothing.
+
+use crate::Digest;
+
+/// State built from one input by one variant, run any number of times.
+pub trait Fixture {
+    /// Does the variant's work once. State kept between runs (a warmed pool, a reused output
+    /// buffer) is the steady state a real program would see.
+    fn run(&mut self);
+
+    /// The result of the latest run; runs it first if it has not run yet.
+    fn digest(&mut self) -> Digest;
+}
