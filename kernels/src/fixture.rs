@@ -14,6 +14,6 @@ pub trait Fixture {
     /// buffer) is the steady state a real program would see.
     fn run(&mut self);
 
-    /// The result of the latest run; runs it first if it has not run yet.
+    /// The result of the latest run, reduced outside timing (call after `run`).
     fn digest(&mut self) -> Digest;
 }

@@ -9,6 +9,18 @@ pub const SIZES: [usize; 6] = [16, 256, 4 << 10, 64 << 10, 1 << 20, 16 << 20];
 /// The seed every generator starts from; a fixed seed makes every input reproducible.
 pub const SEED: u64 = 0x5EED_1ED6_E200_0001;
 
+/// SplitMix64's increment.
+pub const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's finaliser: a cheap, well-mixed function of one word, also used where a value
+/// must be derived from an index without generator state (a pool operation's parameters).
+pub fn mix(x: u64) -> u64 {
+    let mut z = x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// A small, fast, deterministic generator (SplitMix64). Not for cryptography; we need
 /// reproducible bytes, not unpredictable ones.
 #[derive(Clone, Debug)]
@@ -26,11 +38,8 @@ impl Rng {
 
     /// The next 64 pseudo-random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
+        mix(self.0)
     }
 
     /// A value in `0..n`; `n` must be non-zero.

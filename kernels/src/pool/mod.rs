@@ -73,12 +73,9 @@ pub trait PoolObject: Default + Send + 'static {
     fn checksum(&self) -> u64;
 }
 
-/// A cheap, well-mixed function of an operation's index (SplitMix64's finaliser).
+/// A well-mixed function of an operation's index: the first SplitMix64 output seeded at `op`.
 fn mix(op: u64) -> u64 {
-    let mut z = op.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    crate::generate::mix(op.wrapping_add(crate::generate::GOLDEN_GAMMA))
 }
 
 /// Refills `bytes` with `len` bytes derived from `op`.
