@@ -146,6 +146,21 @@ impl Family {
         InputName::counted(self.headline.0, self.headline.1, self.unit)
     }
 
+    /// The inputs instruction counts are taken on: the smallest input of the headline's shape
+    /// (the fixed cost of a call) and the headline input. Counting every input under callgrind
+    /// or an emulator would take hours for little more insight.
+    pub fn counted_inputs(&self) -> Vec<InputSpec> {
+        let (shape, size) = self.headline;
+        let mut specs: Vec<InputSpec> = (self.inputs)()
+            .into_iter()
+            .filter(|spec| spec.name.shape == shape)
+            .collect();
+        specs.sort_by_key(|spec| spec.name.size);
+        let smallest = specs.first().map(|spec| spec.name.size);
+        specs.retain(|spec| Some(spec.name.size) == smallest || spec.name.size == size);
+        specs
+    }
+
     /// Runs `variant` on `input` and checks its digest against the reference's.
     ///
     /// A floor is not a candidate, so its digest is returned unchecked.

@@ -4,8 +4,11 @@
 //! A results directory (one per host and architecture) holds:
 //! - `provenance.json` ([`provenance::Provenance`]): where and how the results were measured;
 //! - `catalog.json` ([`catalog::Catalog`]): the registry the results were measured with;
-//! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`).
+//! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`);
+//! - `instructions/*.json` ([`instructions::InstructionFile`]): instructions per call, one file
+//!   per architecture, counter and environment.
 
 pub mod catalog;
 pub mod criterion;
+pub mod instructions;
 pub mod provenance;

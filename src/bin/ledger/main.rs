@@ -2,9 +2,10 @@
 //!
 //! `ledger list` prints the kernel registry; `ledger probe` runs one variant on one input (a
 //! generated one or a user's file) and checks it against the family's safe reference;
-//! `ledger report` builds the site from saved results; `ledger provenance` records the machine
+//! `ledger count` counts instructions per call under callgrind or QEMU; `ledger report` builds the site from saved results; `ledger provenance` records the machine
 //! a bench run is measured on.
 
+mod count;
 mod list;
 mod probe;
 mod provenance;
@@ -35,6 +36,8 @@ enum Command {
     },
     /// Run one variant on one input and print its result.
     Probe(probe::Args),
+    /// Count instructions per call of every variant, under callgrind or QEMU.
+    Count(count::Args),
     /// Build the report site from saved results.
     Report(report::Args),
     /// Print this machine's provenance (host, CPU, toolchain, source) as JSON.
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::List { json } => list::run(json),
         Command::Probe(args) => probe::run(&args),
+        Command::Count(args) => count::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),
     };
