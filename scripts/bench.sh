@@ -2,7 +2,10 @@
 # The main command: measure every family and build the report site.
 #
 # Options:
-#   --quick   a first look in under two minutes (headline shapes, short measurements)
+#   --quick             a first look (headline shapes, short measurements, no instruction counts)
+#   --no-instructions   skip the instruction counts (callgrind through gungraun)
+#   --aarch64           also cross-build for aarch64 and count its instructions under QEMU
+#                       (scripts/aarch64.sh; emulated counts, never times)
 # Environment:
 #   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
 #
@@ -14,10 +17,14 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 quick=0
+instructions=1
+aarch64=0
 for arg in "$@"; do
     case "$arg" in
-        --quick) quick=1 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        --quick) quick=1 instructions=0 ;;
+        --no-instructions) instructions=0 ;;
+        --aarch64) aarch64=1 ;;
+        -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
         *) die "unknown option '$arg' (try --help)" ;;
     esac
 done
@@ -43,6 +50,25 @@ mkdir -p "$results"
 
 step "throughput: criterion, $plan plan (criterion output in $results/criterion)"
 CRITERION_HOME="$PWD/$results/criterion" cargo bench --locked --bench throughput
+
+if ((instructions)); then
+    ensure_apt valgrind=valgrind
+    ensure_gungraun_runner
+    # gungraun's own output (callgrind profiles, several MB) stays outside the results, which
+    # keep only the normalised counts.
+    gungraun_home="$PWD/target/ledger/gungraun/$label"
+    rm -rf "$gungraun_home"
+    step "instructions: every variant under callgrind through gungraun (two glibc settings)"
+    GUNGRAUN_HOME="$gungraun_home" cargo bench --locked --bench instructions -- \
+        --save-summary=json --output-format=json >"$results/gungraun.jsonl"
+    "$ledger" import-gungraun --home "$gungraun_home" --out-dir "$results/instructions"
+    step "instructions: multi-threaded workloads under callgrind, whole program"
+    "$ledger" count --counter callgrind --family pool_rayon --check-repeatable \
+        --out "$results/instructions/$(uname -m)-callgrind-default.json"
+fi
+if ((aarch64)); then
+    scripts/aarch64.sh --results "$results"
+fi
 
 step "building the site"
 "$ledger" report --out target/ledger/site

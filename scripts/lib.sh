@@ -34,3 +34,31 @@ ensure_nightly() {
         rustup component add --toolchain nightly "${missing[@]}"
     fi
 }
+
+# ensure_apt COMMAND=PACKAGE...: install each Debian PACKAGE whose COMMAND is missing, once.
+ensure_apt() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
+    done
+    ((${#missing[@]})) || return 0
+    step "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# ensure_gungraun_runner: gungraun-runner of exactly the version Cargo.lock pins for gungraun.
+ensure_gungraun_runner() {
+    local wanted have=""
+    wanted=$(awk '/^name = "gungraun"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
+    [[ -n "$wanted" ]] || die "Cargo.lock pins no gungraun version"
+    if command -v gungraun-runner >/dev/null; then
+        have=$(gungraun-runner --version 2>/dev/null | awk '{ print $NF }')
+    fi
+    if [[ "$have" != "$wanted" ]]; then
+        step "installing gungraun-runner $wanted (found '${have:-none}'; about 2 minutes)"
+        cargo install --locked --force gungraun-runner --version "$wanted"
+    fi
+}

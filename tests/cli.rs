@@ -209,3 +209,114 @@ fn probe_with_zero_iterations_does_not_call() {
     assert!(output.status.success());
     assert!(stdout(&output).contains("not called"));
 }
+
+/// An instruction-count file with one count per (variant, per call) pair.
+fn count_file(arch: &str, counts: &[(&str, f64)]) -> String {
+    use reports::wire::instructions::{CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile};
+    let file = InstructionFile {
+        schema: INSTRUCTIONS_SCHEMA,
+        arch: arch.to_owned(),
+        counter: "test".to_owned(),
+        emulated: false,
+        setting: "default".to_owned(),
+        env: Vec::new(),
+        method: "made up".to_owned(),
+        counts: counts
+            .iter()
+            .map(|&(variant, per_call)| CountEntry {
+                family: "cast".to_owned(),
+                variant: variant.to_owned(),
+                input: "aligned/16B".to_owned(),
+                per_call,
+                repeatable: true,
+            })
+            .collect(),
+    };
+    serde_json::to_string(&file).expect("serialises")
+}
+
+#[test]
+fn agreement_passes_within_tolerance_and_names_what_is_beyond() {
+    let reference = TempFile::new(
+        "reference.json",
+        count_file("x86_64", &[("a", 1000.0), ("b", 200.0)]).as_bytes(),
+    );
+    let close = TempFile::new(
+        "close.json",
+        count_file("x86_64", &[("a", 1005.0), ("b", 200.0)]).as_bytes(),
+    );
+    let far = TempFile::new(
+        "far.json",
+        count_file("x86_64", &[("a", 1000.0), ("b", 230.0)]).as_bytes(),
+    );
+    let other_arch = TempFile::new(
+        "arm.json",
+        count_file("aarch64", &[("a", 1000.0)]).as_bytes(),
+    );
+
+    let ok = ledger(&["agreement", close.path(), reference.path()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains("2 of 2 cases within 1.0%"),
+        "{}",
+        stdout(&ok)
+    );
+
+    let beyond = ledger(&["agreement", far.path(), reference.path()]);
+    assert_eq!(beyond.status.code(), Some(1));
+    assert!(
+        stderr(&beyond).contains("cast/b on aligned/16B: 230 vs 200 (+15.00%)"),
+        "{}",
+        stderr(&beyond)
+    );
+
+    let mixed = ledger(&["agreement", other_arch.path(), reference.path()]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(
+        stderr(&mixed).contains("different architectures"),
+        "{}",
+        stderr(&mixed)
+    );
+}
+
+#[test]
+fn import_gungraun_without_a_bench_run_says_what_to_run() {
+    let out = ledger(&[
+        "import-gungraun",
+        "--home",
+        "/nonexistent/gungraun",
+        "--out-dir",
+        "/tmp/unused",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cargo bench --bench instructions"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn count_rejects_unknown_names_before_running_anything() {
+    let out = ledger(&[
+        "count",
+        "--counter",
+        "callgrind",
+        "--family",
+        "nope",
+        "--out",
+        "/tmp/unused.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown family `nope`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ledger(&["count", "--counter", "qemu", "--out", "/tmp/unused.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the plugin is required with QEMU"
+    );
+}

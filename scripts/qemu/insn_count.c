@@ -18,7 +18,6 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #define QEMU_PLUGIN_EXPORT __attribute__((visibility("default")))
 
@@ -60,7 +59,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_exec, QEMU_PLUGIN_CB_NO_REGS, (void *)insns);
 }
 
-static void on_exit(qemu_plugin_id_t id, void *userdata) {
+static void on_program_exit(qemu_plugin_id_t id, void *userdata) {
     (void)id;
     (void)userdata;
     char line[64];
@@ -78,6 +77,6 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qem
         return -1;
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb_trans);
-    qemu_plugin_register_atexit_cb(id, on_exit, NULL);
+    qemu_plugin_register_atexit_cb(id, on_program_exit, NULL);
     return 0;
 }

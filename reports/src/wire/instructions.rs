@@ -11,6 +11,15 @@ use serde::{Deserialize, Serialize};
 /// Version of this format; bumped on any incompatible change.
 pub const INSTRUCTIONS_SCHEMA: u32 = 1;
 
+/// The `setting` of counts taken with glibc steered off `rep movsb` / `rep stosb`.
+pub const NO_REP_MOVSB: &str = "no-rep-movsb";
+
+/// `GLIBC_TUNABLES` that keep glibc's x86 memcpy and memset off `rep movsb` / `rep stosb` for
+/// every size below 4 GiB. Callgrind counts each iteration of a `rep` string instruction (each
+/// byte) as one instruction, so with them a copy is counted as the vector loop it then runs.
+pub const NO_REP_MOVSB_TUNABLES: &str =
+    "glibc.cpu.x86_rep_movsb_threshold=4294967295:glibc.cpu.x86_rep_stosb_threshold=4294967295";
+
 /// One set of counts: one architecture, one counter, one environment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstructionFile {
@@ -47,4 +56,18 @@ pub struct CountEntry {
     /// Whether repeated measurements gave the same count. Multi-threaded variants include
     /// the spinning of idle workers, which differs from run to run.
     pub repeatable: bool,
+}
+
+/// `cases.json`, written by the gungraun bench beside its output: which family, variant and
+/// input each of its numbered benchmarks (`registry_N`) measures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GungraunCase {
+    /// gungraun's benchmark id, e.g. `registry_12`.
+    pub id: String,
+    /// Family name.
+    pub family: String,
+    /// Variant name.
+    pub variant: String,
+    /// Input name, `shape/size`.
+    pub input: String,
 }

@@ -15,7 +15,9 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
 use kernels::{FAMILIES, Family, Variant};
-use reports::wire::instructions::{CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile};
+use reports::wire::instructions::{
+    CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile, NO_REP_MOVSB, NO_REP_MOVSB_TUNABLES,
+};
 
 use crate::shown;
 
@@ -55,9 +57,10 @@ pub struct Args {
     /// `NAME=VALUE` in the counted program's environment (repeatable), e.g. `GLIBC_TUNABLES=…`.
     #[arg(long = "env")]
     env: Vec<String>,
-    /// A name for the environment the counts depend on.
-    #[arg(long, default_value = "default")]
-    setting: String,
+    /// Steer glibc's memcpy/memset off `rep movsb`/`rep stosb` (x86), and record the counts
+    /// under the setting `no-rep-movsb` instead of `default`.
+    #[arg(long)]
+    no_rep_movsb: bool,
     /// Count only this family (repeatable; default: every family).
     #[arg(long = "family")]
     families: Vec<String>,
@@ -99,6 +102,18 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow!("--env takes NAME=VALUE, got `{pair}`"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut env = env;
+    if args.no_rep_movsb {
+        env.push((
+            "GLIBC_TUNABLES".to_owned(),
+            NO_REP_MOVSB_TUNABLES.to_owned(),
+        ));
+    }
+    let setting = if args.no_rep_movsb {
+        NO_REP_MOVSB
+    } else {
+        "default"
+    };
     let counter = Runner {
         args,
         probe: &probe,
@@ -139,7 +154,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         .to_owned(),
         emulated: args.counter == Counter::Qemu,
-        setting: args.setting.clone(),
+        setting: setting.to_owned(),
         env,
         method: format!(
             "(count of a probe run with {} calls - count with 1 call) / {}, whole program, \

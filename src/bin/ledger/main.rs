@@ -2,10 +2,14 @@
 //!
 //! `ledger list` prints the kernel registry; `ledger probe` runs one variant on one input (a
 //! generated one or a user's file) and checks it against the family's safe reference;
-//! `ledger count` counts instructions per call under callgrind or QEMU; `ledger report` builds the site from saved results; `ledger provenance` records the machine
-//! a bench run is measured on.
+//! `ledger count` counts instructions per call under callgrind or QEMU, `ledger agreement`
+//! compares two sets of counts and `ledger import-gungraun` converts the instruction bench's
+//! output; `ledger report` builds the site from saved results; `ledger provenance` records the
+//! machine a bench run is measured on.
 
+mod agreement;
 mod count;
+mod import_gungraun;
 mod list;
 mod probe;
 mod provenance;
@@ -38,6 +42,10 @@ enum Command {
     Probe(probe::Args),
     /// Count instructions per call of every variant, under callgrind or QEMU.
     Count(count::Args),
+    /// Compare two instruction-count files case by case (validates the QEMU method).
+    Agreement(agreement::Args),
+    /// Turn the instruction bench's gungraun summaries into instruction-count files.
+    ImportGungraun(import_gungraun::Args),
     /// Build the report site from saved results.
     Report(report::Args),
     /// Print this machine's provenance (host, CPU, toolchain, source) as JSON.
@@ -54,6 +62,8 @@ fn main() -> ExitCode {
         Command::List { json } => list::run(json),
         Command::Probe(args) => probe::run(&args),
         Command::Count(args) => count::run(&args),
+        Command::Agreement(args) => agreement::run(&args),
+        Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),
     };

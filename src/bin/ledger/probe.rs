@@ -1,9 +1,10 @@
 //! `ledger probe`: one variant, one input, any number of iterations.
 //!
 //! With `--iterations N` the call is repeated N times; the difference between the instruction
-//! counts of a run with N iterations and one with 0, divided by N, is the cost of one call,
-//! inclusive of everything it calls. Everything else the probe does (reading the file, checking
-//! the reference) is the same in both runs and cancels out.
+//! counts of a run with 1 + N iterations and one with 1, divided by N, is the cost of one call,
+//! inclusive of everything it calls (`ledger count` does exactly this). Everything else the
+//! probe does (reading the file, a consuming variant's one copy, checking the reference) is the
+//! same in both runs and cancels out.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -71,14 +72,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     );
 
     let mut bound = variant.bind(&input)?;
-    let mut last = None;
-    for _ in 0..args.iterations {
-        last = call(&mut bound);
-    }
-    if let (Bound::Fixture(fixture), 1..) = (&mut bound, args.iterations) {
-        // Reduced after the loop: checking an encoder's output is not part of a call.
-        last = Some(fixture.digest());
-    }
+    let last = calls(&mut bound, args.iterations);
     match last {
         None => println!("result: not called (0 iterations)"),
         Some(digest) => println!("result: {digest}"),
@@ -94,20 +88,38 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One call, kept opaque to the optimiser so repeated calls are not merged. A fixture's result
-/// is reduced to a digest only after the last call.
-#[inline(never)]
-fn call(bound: &mut Bound<'_>) -> Option<Digest> {
-    match black_box(bound) {
-        Bound::Borrow(call) => Some(black_box(call.call())),
-        // The copy is made by `prepare` and counted here too: a consuming variant needs one
-        // fresh buffer per call.
-        Bound::Consume(call) => Some(black_box(call.call(call.prepare()).digest())),
+/// `iterations` calls, each kept opaque to the optimiser so that they are not merged; the last
+/// call's digest. Calls are made as the throughput bench makes them: a consuming variant's
+/// buffer is copied once and recycled from call to call, and a fixture's result is reduced to a
+/// digest only after the last call.
+fn calls(bound: &mut Bound<'_>, iterations: u64) -> Option<Digest> {
+    let mut last = None;
+    match bound {
+        Bound::Borrow(call) => {
+            for _ in 0..iterations {
+                last = Some(black_box(black_box(&*call).call()));
+            }
+        }
+        Bound::Consume(call) => {
+            if iterations > 0 {
+                let mut owned = call.prepare();
+                for _ in 0..iterations {
+                    let consumed = call.call(black_box(owned));
+                    last = Some(consumed.digest());
+                    owned = call.recycle(black_box(consumed));
+                }
+            }
+        }
         Bound::Fixture(fixture) => {
-            fixture.run();
-            None
+            for _ in 0..iterations {
+                black_box(&mut **fixture).run();
+            }
+            if iterations > 0 {
+                last = Some(fixture.digest());
+            }
         }
     }
+    last
 }
 
 fn load_input(family: &Family, args: &Args) -> anyhow::Result<Input> {
