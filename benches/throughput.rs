@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kernels::{Bound, FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
 
-/// How much to measure; chosen so that the full run stays under 8 minutes on 2 cores (5m49s
-/// measured on an AMD EPYC) and the quick plan near one minute.
+/// How much to measure; chosen so that the full run stays near 8 minutes on 2 cores (8m06s
+/// measured on an AMD EPYC with seven families) and the quick plan near one minute.
 struct Plan {
     quick: bool,
     corpus: Option<PathBuf>,
