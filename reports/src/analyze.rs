@@ -6,9 +6,13 @@
 //! and where the fastest unsafe variant skips work, the best like-for-like unsafe variant is
 //! compared too, so the verdict can say in which situation a gain holds.
 
+pub mod instructions;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use instructions::{ArchCounts, Saving, family_counts, savings};
 
 use crate::ingest::{Ingested, Measurement, Problem, Run};
 use crate::stats::{Ratio, median, ratio_of_medians};
@@ -53,6 +57,8 @@ pub struct FamilyReport {
     pub family: FamilyEntry,
     /// Results per run that measured this family.
     pub runs: Vec<FamilyRun>,
+    /// Instruction counts per architecture, merged from every run.
+    pub instructions: Vec<ArchCounts>,
 }
 
 /// A family's results on one run.
@@ -138,6 +144,9 @@ pub struct Verdict {
     pub holds: String,
     /// Invariants the headline unsafe variant relies on.
     pub invariants: Vec<String>,
+    /// Instructions the headline unsafe variant saves over the safe one, per architecture
+    /// counted.
+    pub instructions: Vec<Saving>,
 }
 
 /// Builds the ledger from what was ingested.
@@ -146,13 +155,17 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
     let families = catalog
         .families
         .iter()
-        .map(|family| FamilyReport {
-            family: family.clone(),
-            runs: ingested
-                .runs
-                .iter()
-                .filter_map(|run| family_run(family, run, &mut problems))
-                .collect(),
+        .map(|family| {
+            let instructions = family_counts(family, &ingested.runs, &mut problems);
+            FamilyReport {
+                family: family.clone(),
+                runs: ingested
+                    .runs
+                    .iter()
+                    .filter_map(|run| family_run(family, run, &instructions, &mut problems))
+                    .collect(),
+                instructions,
+            }
         })
         .collect();
     Ledger {
@@ -172,7 +185,12 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
     }
 }
 
-fn family_run(family: &FamilyEntry, run: &Run, problems: &mut Vec<Problem>) -> Option<FamilyRun> {
+fn family_run(
+    family: &FamilyEntry,
+    run: &Run,
+    counts: &[ArchCounts],
+    problems: &mut Vec<Problem>,
+) -> Option<FamilyRun> {
     let mine: Vec<&Measurement> = run
         .measurements
         .iter()
@@ -221,7 +239,7 @@ fn family_run(family: &FamilyEntry, run: &Run, problems: &mut Vec<Problem>) -> O
             None
         }
         Some(input) => {
-            let verdict = verdict(family, input);
+            let verdict = verdict(family, input, counts);
             if verdict.is_none() {
                 missing.push(format!(
                     "headline input `{}`: no safe and unsafe pair to compare",
@@ -323,7 +341,7 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
     }
 }
 
-fn verdict(family: &FamilyEntry, input: &InputResult) -> Option<Verdict> {
+fn verdict(family: &FamilyEntry, input: &InputResult, counts: &[ArchCounts]) -> Option<Verdict> {
     let headline = input.speedup.clone()?;
     let variant = family.variant(&headline.unsafe_variant)?;
     let holds = if headline.skips.is_empty() {
@@ -355,6 +373,12 @@ fn verdict(family: &FamilyEntry, input: &InputResult) -> Option<Verdict> {
         text
     };
     Some(Verdict {
+        instructions: savings(
+            counts,
+            &input.name,
+            &headline.safe_variant,
+            &headline.unsafe_variant,
+        ),
         input: input.name.clone(),
         invariants: variant.invariants.clone(),
         like_for_like: input.like_for_like.clone(),

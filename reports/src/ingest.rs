@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::wire::catalog::Catalog;
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
+use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
 
 /// Something the report could not use, and where it was found.
@@ -41,6 +42,18 @@ pub struct Run {
     pub provenance: Option<Provenance>,
     /// Every usable benchmark.
     pub measurements: Vec<Measurement>,
+    /// Every usable instruction-count file in the run's `instructions/` directory. A run may
+    /// carry counts for another architecture (QEMU counts taken on this host).
+    pub counts: Vec<CountSet>,
+}
+
+/// One instruction-count file, its entries checked against the registry.
+#[derive(Clone, Debug)]
+pub struct CountSet {
+    /// The file, relative to its run directory.
+    pub file: PathBuf,
+    /// Its content, with unusable entries removed (each named in a [`Problem`]).
+    pub counts: InstructionFile,
 }
 
 /// One benchmark: a variant of a family on one input.
@@ -155,7 +168,84 @@ fn read_run(dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Run {
         dir: dir.to_path_buf(),
         provenance,
         measurements,
+        counts: read_counts(dir, catalog, problems),
     }
+}
+
+/// Every `instructions/*.json` of a run, sorted by name.
+fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<CountSet> {
+    let dir = run_dir.join("instructions");
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(_) if !dir.exists() => {
+            problems.push(Problem::new(
+                &dir,
+                "no instruction counts in this run (scripts/bench.sh records them where valgrind \
+                 can be installed; scripts/aarch64.sh adds aarch64)",
+            ));
+            return Vec::new();
+        }
+        Err(e) => {
+            problems.push(Problem::new(&dir, format!("cannot list directory: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let mut counts: InstructionFile = read_json(path)
+                .map_err(|mut p| {
+                    p.message = p.message.replace("benchmark skipped", "counts skipped");
+                    problems.push(p);
+                })
+                .ok()?;
+            if counts.schema != INSTRUCTIONS_SCHEMA {
+                problems.push(Problem::new(
+                    path,
+                    format!(
+                        "instruction counts in format version {}, this build reads version \
+                         {INSTRUCTIONS_SCHEMA}; counts skipped",
+                        counts.schema
+                    ),
+                ));
+                return None;
+            }
+            let mut dropped = Vec::new();
+            counts.counts.retain(|c| {
+                let why = match catalog.family(&c.family) {
+                    None => Some("family the registry no longer has"),
+                    Some(f) if f.variant(&c.variant).is_none() => {
+                        Some("variant the registry no longer has")
+                    }
+                    Some(f) if !f.inputs.iter().any(|i| i.name == c.input) => {
+                        Some("input the registry no longer has")
+                    }
+                    Some(_) if !(c.per_call.is_finite() && c.per_call >= 0.0) => {
+                        Some("count that is not a finite non-negative number")
+                    }
+                    Some(_) => None,
+                };
+                if let Some(why) = why {
+                    dropped.push(format!("{}/{}/{} ({why})", c.family, c.variant, c.input));
+                }
+                why.is_none()
+            });
+            if !dropped.is_empty() {
+                problems.push(Problem::new(
+                    path,
+                    format!("{} counts skipped: {}", dropped.len(), dropped.join(", ")),
+                ));
+            }
+            let file = path.strip_prefix(run_dir).unwrap_or(path).to_path_buf();
+            Some(CountSet { file, counts })
+        })
+        .collect()
 }
 
 /// Every `new/benchmark.json` under `dir`.

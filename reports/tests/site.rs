@@ -274,3 +274,160 @@ fn the_site_is_replaced_whole() {
         .collect();
     assert!(leftovers.is_empty(), "staging directories left behind");
 }
+
+/// Rewrites one instruction-count file of a run through `edit` on its JSON.
+fn edit_counts(run: &Path, file: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = run.join("instructions").join(file);
+    let mut json: serde_json::Value = serde_json::from_str(&read(&path)).expect("counts parse");
+    edit(&mut json);
+    fs::write(&path, serde_json::to_vec(&json).expect("serialize")).expect("write counts");
+}
+
+#[test]
+fn instruction_counts_reach_the_verdicts_and_the_family_pages() {
+    let dir = scratch("counts");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    let out = dir.join("site");
+    let built = build(&[run], &out).expect("site builds");
+    // The fixture has two families; the only problems are the others' absence.
+    assert!(
+        built
+            .ledger
+            .problems
+            .iter()
+            .all(|p| p.message.contains("was not measured")),
+        "{:?}",
+        built.ledger.problems
+    );
+
+    let text = &built.ledger.families[0];
+    let archs: Vec<(&str, bool)> = text
+        .instructions
+        .iter()
+        .map(|a| (a.arch.as_str(), a.emulated))
+        .collect();
+    assert_eq!(archs, [("aarch64", true), ("x86_64", false)]);
+    let verdict = text.runs[0].verdict.as_ref().expect("text has a verdict");
+    assert_eq!(verdict.instructions.len(), 2, "a saving per architecture");
+    for saving in &verdict.instructions {
+        assert_eq!(saving.unsafe_variant, verdict.headline.unsafe_variant);
+        assert_eq!(saving.safe_variant, verdict.headline.safe_variant);
+        // Skipping validation of 64 KiB saves tens of thousands of instructions.
+        assert!(saving.saved > 10_000.0, "{saving:?}");
+        assert_eq!(saving.saved, saving.safe_per_call - saving.unsafe_per_call);
+    }
+
+    // The copying baseline counts `rep movsb` per byte by default: flagged, with the count
+    // taken with glibc steered off it beside it.
+    let x86 = &text.instructions[1];
+    let headline = x86
+        .inputs
+        .iter()
+        .find(|i| i.input == "mixed/64KiB")
+        .expect("headline input counted");
+    let row = |name: &str| {
+        headline
+            .rows
+            .iter()
+            .find(|r| r.variant == name)
+            .unwrap_or_else(|| panic!("{name} counted"))
+    };
+    let copying = row("to_owned_string");
+    assert!(copying.copy_sensitive, "{copying:?}");
+    assert!(copying.without_rep_movsb.expect("both settings") < copying.per_call);
+    assert!(!row("from_utf8_std").copy_sensitive);
+    assert_eq!(
+        headline
+            .rows
+            .iter()
+            .filter(|r| r.to_fewest == Some(1.0))
+            .count(),
+        1,
+        "exactly one fewest (the unchecked conversion)"
+    );
+
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("<b>aarch64</b> (emulated)"));
+    assert!(index.contains("<b>x86_64</b>:"));
+    let page = read(&out.join("family-text.html"));
+    assert!(page.contains("Instructions per call on aarch64 (emulated)"));
+    assert!(page.contains("Instructions per call on x86_64</h2>"));
+    assert!(page.contains("without rep movsb"));
+}
+
+#[test]
+fn malformed_instruction_files_are_named_and_the_rest_used() {
+    let dir = scratch("counts-malformed");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    let counts = run.join("instructions");
+    let bytes = fs::read(counts.join("x86_64-callgrind-default.json")).expect("read");
+    fs::write(
+        counts.join("x86_64-callgrind-default.json"),
+        &bytes[..bytes.len() / 2],
+    )
+    .expect("truncate");
+    edit_counts(&run, "x86_64-callgrind-no-rep-movsb.json", |json| {
+        json["schema"] = 99.into();
+    });
+    edit_counts(&run, "aarch64-qemu-plugin-default.json", |json| {
+        json["counts"][0]["variant"] = "retired_variant".into();
+        json["counts"][1]["per_call"] = (-5).into();
+    });
+    let built = build(&[run], &dir.join("site")).expect("site builds");
+    let problems: Vec<String> = built
+        .ledger
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.source, p.message))
+        .collect();
+    let named = |file: &str, what: &str| {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(file) && p.contains(what)),
+            "no problem naming {file} with `{what}` in {problems:#?}"
+        );
+    };
+    named("x86_64-callgrind-default.json", "malformed JSON");
+    named("x86_64-callgrind-no-rep-movsb.json", "format version 99");
+    named("aarch64-qemu-plugin-default.json", "2 counts skipped");
+    named("aarch64-qemu-plugin-default.json", "retired_variant");
+    named(
+        "aarch64-qemu-plugin-default.json",
+        "not a finite non-negative",
+    );
+    // What is left is still reported: aarch64 only.
+    let text = &built.ledger.families[0];
+    let archs: Vec<&str> = text.instructions.iter().map(|a| a.arch.as_str()).collect();
+    assert_eq!(archs, ["aarch64"]);
+}
+
+#[test]
+fn missing_and_conflicting_counts_are_named() {
+    let (index, problems) = build_corrupted("counts-missing", |run| {
+        fs::remove_dir_all(run.join("instructions")).expect("remove counts");
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("no instruction counts")),
+        "{problems:#?}"
+    );
+    assert!(index.contains("not counted in these results"));
+
+    let (_, problems) = build_corrupted("counts-conflict", |run| {
+        let counts = run.join("instructions");
+        fs::copy(
+            counts.join("x86_64-callgrind-default.json"),
+            counts.join("x86_64-callgrind-default-again.json"),
+        )
+        .expect("copy");
+        edit_counts(run, "x86_64-callgrind-default-again.json", |json| {
+            json["counts"][0]["per_call"] = 1_000_000.into();
+        });
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("different sources") && p.contains("1000000")),
+        "{problems:#?}"
+    );
+}

@@ -3,9 +3,10 @@
 
 use std::fmt::Write;
 
-use super::html::{duration, escape, kind_badge, rate, slug, times};
+use super::html::{count, duration, escape, kind_badge, rate, slug, times};
 use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
+use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
 use crate::analyze::{FamilyReport, FamilyRun, InputResult};
 use crate::wire::criterion::Amount;
 
@@ -25,6 +26,14 @@ pub fn body(report: &FamilyReport) -> Result<(String, Vec<SiteFile>), String> {
         escape(&family.reference)
     );
     variants_table(&mut out, report);
+    if report.instructions.is_empty() {
+        out.push_str(
+            "<h2>Instructions per call</h2><p class=\"note\">Not counted in these results.</p>\n",
+        );
+    }
+    for arch in &report.instructions {
+        instructions_table(&mut out, arch);
+    }
     if report.runs.is_empty() {
         out.push_str("<p class=\"note\">Not measured on any host in these results.</p>\n");
     }
@@ -75,6 +84,96 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
         );
     }
     out.push_str("</tbody></table></div>\n");
+}
+
+/// One architecture's counts: a row per variant, a column per counted input.
+fn instructions_table(out: &mut String, arch: &ArchCounts) {
+    let _ = writeln!(
+        out,
+        "<h2 id=\"instructions-{}\">Instructions per call on {}{}</h2>",
+        slug(&arch.arch),
+        escape(&arch.arch),
+        if arch.emulated { " (emulated)" } else { "" }
+    );
+    let mut note = String::from(
+        "Instructions one call executes, callees included; exact and repeatable unless marked. \
+         A count is not a time: it weighs a vector instruction like a scalar one.",
+    );
+    if arch.emulated {
+        note.push_str(
+            " Counted under QEMU user-mode emulation: what the guest executed, never how fast a \
+             real core runs it.",
+        );
+    }
+    let _ = write!(
+        out,
+        "<p class=\"note\">{}</p><ul class=\"note\">",
+        escape(&note)
+    );
+    for source in &arch.sources {
+        let _ = write!(out, "<li>{}</li>", escape(source));
+    }
+    out.push_str("</ul><div class=\"scroll\"><table><thead><tr><th>variant</th><th>kind</th>");
+    for input in &arch.inputs {
+        let _ = write!(out, "<th><code>{}</code></th>", escape(&input.input));
+    }
+    out.push_str("</tr></thead><tbody>");
+    let mut variants: Vec<(&str, &str)> = Vec::new();
+    for row in arch.inputs.iter().flat_map(|i| &i.rows) {
+        if !variants.iter().any(|(v, _)| *v == row.variant) {
+            variants.push((&row.variant, &row.kind));
+        }
+    }
+    let mut flagged = false;
+    for (variant, kind) in variants {
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td>",
+            escape(variant),
+            kind_badge(kind)
+        );
+        for input in &arch.inputs {
+            let Some(row) = input.rows.iter().find(|r| r.variant == variant) else {
+                out.push_str("<td class=\"num note\">—</td>");
+                continue;
+            };
+            let fewest = row.to_fewest.is_some_and(|r| r <= 1.0);
+            let mut cell = count(row.per_call);
+            if let Some(ratio) = row.to_fewest {
+                cell.push_str(&format!(" <span class=\"note\">{}</span>", times(ratio)));
+            }
+            if row.copy_sensitive {
+                flagged = true;
+                cell.push_str(&format!(
+                    " <span class=\"flag\">†</span><br><span class=\"note\">without rep \
+                     movsb: {}</span>",
+                    row.without_rep_movsb.map_or_else(String::new, count)
+                ));
+            }
+            if !row.repeatable {
+                cell.push_str(" <span class=\"note\">(not repeatable)</span>");
+            }
+            let _ = write!(
+                out,
+                "<td class=\"num{}\">{cell}</td>",
+                if fewest { " best" } else { "" }
+            );
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>\n");
+    if flagged {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\"><span class=\"flag\">†</span> Copy-sensitive: the count \
+             changes by more than {:.0}% when glibc is steered off <code>rep movsb</code> / \
+             <code>rep stosb</code>. Callgrind counts every byte such a string instruction \
+             moves as one instruction, while the hardware copies tens of bytes per cycle, so \
+             the default count overstates the copy's cost; the count without it is shown \
+             beneath.</p>",
+            100.0 * COPY_SENSITIVITY
+        );
+    }
 }
 
 /// The run's shapes in order of first appearance.

@@ -60,6 +60,32 @@ pub fn times(ratio: f64) -> String {
     }
 }
 
+/// An instruction count: exact with thousands separators below a million, else `283.14M`.
+/// Per-call counts derived from several runs can carry a fraction; it is shown to one place.
+pub fn count(n: f64) -> String {
+    if n.abs() >= 1e9 {
+        return format!("{:.2}G", n / 1e9);
+    }
+    if n.abs() >= 1e6 {
+        return format!("{:.2}M", n / 1e6);
+    }
+    let tenths = (n.abs() * 10.0).round() as u64;
+    let digits = (tenths / 10).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    if !tenths.is_multiple_of(10) {
+        format!("{sign}{grouped}.{}", tenths % 10)
+    } else {
+        format!("{sign}{grouped}")
+    }
+}
+
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;padding:1rem;
 max-width:78rem;color:#1d2330;background:#fff}
@@ -70,7 +96,7 @@ nav{font-size:.9rem;margin-bottom:1rem}nav a{margin-right:.8rem}
 table{border-collapse:collapse;font-size:.9rem}
 th,td{border-bottom:1px solid #dde1e8;padding:.3rem .55rem;text-align:left;vertical-align:top}
 th{background:#f3f5f9}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.best td{background:#e9f7ee;font-weight:600}
+tr.best td,td.best{background:#e9f7ee;font-weight:600}
 .kind{font-size:.78rem;padding:.05rem .4rem;border-radius:.6rem;white-space:nowrap}
 .kind-safe{background:#dcebfb;color:#0b4f91}.kind-unsafe{background:#fde2dc;color:#9b2a10}
 .kind-baseline{background:#eceef2;color:#434a57}.kind-floor{background:#f1eddf;color:#5c4b12}
@@ -80,6 +106,7 @@ tr.best td{background:#e9f7ee;font-weight:600}
 figure{margin:.8rem 0}figure img{max-width:100%;height:auto;border:1px solid #eef0f4}
 code{font-size:.88em;background:#f5f6f8;padding:0 .2rem;border-radius:3px}
 ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
+.flag{color:#9b2a10;font-weight:700;cursor:help}
 ";
 
 /// A whole page: `title`, a navigation bar over every family page, and `body`.
@@ -150,5 +177,10 @@ mod tests {
         assert_eq!(rate(2_500_000.0, false), "2.50 M/s");
         assert_eq!(times(1.371), "1.37x");
         assert_eq!(slug("misaligned+1/4KiB"), "misaligned-1-4KiB");
+        assert_eq!(count(24_134.0), "24,134");
+        assert_eq!(count(-1_000.0), "-1,000");
+        assert_eq!(count(7.25), "7.3");
+        assert_eq!(count(7.96), "8");
+        assert_eq!(count(283_140_000.0), "283.14M");
     }
 }

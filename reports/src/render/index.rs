@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::html::{escape, family_page, times};
+use super::html::{count, escape, family_page, times};
+use crate::analyze::instructions::Saving;
 use crate::analyze::{Comparison, Ledger};
 
 pub fn body(ledger: &Ledger) -> String {
@@ -34,6 +35,52 @@ fn comparison_cell(c: &Comparison) -> String {
         times(c.speedup.lower),
         times(c.speedup.upper)
     )
+}
+
+/// Instructions saved per architecture, with what qualifies each count.
+fn savings_cell(savings: &[Saving]) -> String {
+    if savings.is_empty() {
+        return "<span class=\"note\">not counted in these results</span>".to_owned();
+    }
+    let difference = |saved: f64| {
+        if saved > 0.0 {
+            format!("{} fewer", count(saved))
+        } else if saved < 0.0 {
+            format!("{} more", count(-saved))
+        } else {
+            "none".to_owned()
+        }
+    };
+    savings
+        .iter()
+        .map(|s| {
+            let mut cell = format!(
+                "<div><b>{}</b>{}: {} ({:+.2}%)<br><span class=\"note\">{} vs {} per call",
+                escape(&s.arch),
+                if s.emulated { " (emulated)" } else { "" },
+                difference(s.saved),
+                -100.0 * s.fraction,
+                count(s.unsafe_per_call),
+                count(s.safe_per_call),
+            );
+            if s.copy_sensitive {
+                cell.push_str(&format!(
+                    "; <span class=\"flag\" title=\"callgrind counts each byte a rep movsb \
+                     copy moves as one instruction\">copy-sensitive</span>{}",
+                    s.saved_without_rep_movsb
+                        .map_or_else(String::new, |w| format!(
+                            ", without rep movsb: {}",
+                            difference(w)
+                        ))
+                ));
+            }
+            if !s.repeatable {
+                cell.push_str("; not repeatable (idle workers spin)");
+            }
+            cell.push_str("</span></div>");
+            cell
+        })
+        .collect()
 }
 
 fn verdict_table(out: &mut String, ledger: &Ledger) {
@@ -91,8 +138,7 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
             let _ = writeln!(
                 out,
                 "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> vs \
-                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td>\
-                 <td class=\"note\">not measured in these results</td>\
+                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td><td>{}</td>\
                  <td>{} <ul class=\"invariants\">{invariants}</ul></td>\
                  <td class=\"note\">no checker results in these results</td>\
                  <td class=\"call call-{}\">{}</td></tr>",
@@ -102,6 +148,7 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 escape(&h.safe_variant),
                 comparison_cell(h),
                 escape(&verdict.holds),
+                savings_cell(&verdict.instructions),
                 verdict.invariants.len(),
                 h.call.label().replace(' ', "-"),
                 h.call.label(),

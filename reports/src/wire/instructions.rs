@@ -1,7 +1,7 @@
 //! `instructions/<arch>-<counter>[-<setting>].json`: instructions per call of each variant.
 //!
 //! Written by `ledger count` (a probe run under callgrind or under QEMU with the project's
-//! instruction-counting plugin) and by `ledger count --from-gungraun` (the summaries of the
+//! instruction-counting plugin) and by `ledger import-gungraun` (the summaries of the
 //! gungraun bench). Instruction counts do not depend on machine load, so they are the stable
 //! complement to the wall-clock numbers; they are not times, and a count taken under emulation
 //! says what the guest executed, not how fast a real core would run it.
