@@ -107,6 +107,7 @@ figure{margin:.8rem 0}figure img{max-width:100%;height:auto;border:1px solid #ee
 code{font-size:.88em;background:#f5f6f8;padding:0 .2rem;border-radius:3px}
 ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
 .flag{color:#9b2a10;font-weight:700;cursor:help}
+td.num .note{white-space:normal}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
 ";
 
 /// A whole page: `title`, a navigation bar over every family page, and `body`.

@@ -138,7 +138,7 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
             let _ = writeln!(
                 out,
                 "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> vs \
-                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td><td>{}</td>\
+                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td><td class=\"counts\">{}</td>\
                  <td>{} <ul class=\"invariants\">{invariants}</ul></td>\
                  <td class=\"note\">no checker results in these results</td>\
                  <td class=\"call call-{}\">{}</td></tr>",

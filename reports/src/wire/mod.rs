@@ -7,8 +7,12 @@
 //! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`);
 //! - `instructions/*.json` ([`instructions::InstructionFile`]): instructions per call, one file
 //!   per architecture, counter and environment.
+//!
+//! Apart from the results directories, `target/ledger/soundness/soundness.json`
+//! ([`soundness::SoundnessFile`]) holds what Miri and the sanitizers found.
 
 pub mod catalog;
 pub mod criterion;
 pub mod instructions;
 pub mod provenance;
+pub mod soundness;

@@ -5,7 +5,8 @@
 //! `ledger count` counts instructions per call under callgrind or QEMU, `ledger agreement`
 //! compares two sets of counts and `ledger import-gungraun` converts the instruction bench's
 //! output; `ledger report` builds the site from saved results; `ledger provenance` records the
-//! machine a bench run is measured on.
+//! machine a bench run is measured on; `ledger soundness` runs the unsafe variants and the
+//! hazard gallery under Miri and the sanitizers.
 
 mod agreement;
 mod count;
@@ -14,6 +15,7 @@ mod list;
 mod probe;
 mod provenance;
 mod report;
+mod soundness;
 
 use std::process::ExitCode;
 
@@ -48,6 +50,8 @@ enum Command {
     ImportGungraun(import_gungraun::Args),
     /// Build the report site from saved results.
     Report(report::Args),
+    /// Run every unsafe variant and every hazard alone under Miri and the sanitizers.
+    Soundness(soundness::Args),
     /// Print this machine's provenance (host, CPU, toolchain, source) as JSON.
     Provenance {
         /// The measurement plan the provenance is recorded for: `full` or `quick`.
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Agreement(args) => agreement::run(&args),
         Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Soundness(args) => soundness::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),
     };
     match outcome {

@@ -86,7 +86,7 @@ fn output(program: &str, args: &[&str]) -> Result<String, String> {
 }
 
 /// Now, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
-fn rfc3339_now() -> String {
+pub fn rfc3339_now() -> String {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Soundness evidence: every unsafe variant alone under Miri (Stacked Borrows and Tree Borrows)
+# and AddressSanitizer, the kernels' whole suite under Miri (Tree Borrows) and AddressSanitizer,
+# and the hazard gallery (kernels/hazards) under Miri, AddressSanitizer or ThreadSanitizer and
+# a plain debug build, each beside the safe way that refuses it.
+#
+# Installs what it needs, once: the nightly toolchain with miri and rust-src.
+# Writes target/ledger/soundness/soundness.json, which `ledger report` reads. Fails when a
+# checker reports anything about an unsafe variant, or safe Rust fails to refuse a hazard
+# (the hazards themselves are expected to be caught, or recorded as missed).
+#
+# Options are passed to `ledger soundness`, e.g.:
+#   --variant FAMILY/VARIANT   only this unsafe variant (repeatable); no suites, no hazards
+#   --no-sanitizers            Miri only
+#   --no-hazards, --no-suites
+# About 25 minutes on 2 cores for everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+case "${1:-}" in
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+esac
+
+need_cargo
+ensure_nightly miri rust-src
+step "building the ledger command"
+cargo build --release --locked --bin ledger
+step "checkers over every unsafe variant and the hazard gallery (progress per check)"
+target/release/ledger soundness "$@"
+step "done: target/ledger/soundness/soundness.json"

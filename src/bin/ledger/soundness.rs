@@ -1,0 +1,589 @@
+//! `ledger soundness`: runs every unsafe variant and every hazard of the gallery alone under each
+//! checker, and writes what they found to `soundness.json` (`reports::wire::soundness`).
+//!
+//! One process per variant and per hazard, because Miri and the sanitizers stop at their first
+//! finding: a finding is then charged to what caused it, and nothing after it goes unchecked.
+//! `scripts/soundness.sh` installs the nightly toolchain, Miri and rust-src first.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use kernels::{FAMILIES, Kind};
+use reports::wire::soundness::{
+    Checker, HazardCheck, HazardRecord, Outcome, SOUNDNESS_SCHEMA, SafeRefusal, SoundnessFile,
+    SuiteCheck, VariantCheck,
+};
+
+use crate::count::write_json;
+
+/// Miri's settings for everything that can run under strict provenance.
+const MIRI_STRICT: &str = "-Zmiri-symbolic-alignment-check -Zmiri-strict-provenance";
+/// rayon's work-stealing deques (crossbeam-epoch) keep tags in pointer bits and are known not
+/// to satisfy Stacked Borrows (crossbeam-rs/crossbeam#545); their variants run under Tree
+/// Borrows with permissive provenance, and the global collector's deferred garbage is not a leak.
+const MIRI_RAYON: &str = "-Zmiri-symbolic-alignment-check -Zmiri-permissive-provenance \
+                          -Zmiri-ignore-leaks";
+/// Inputs up to this many units under AddressSanitizer: realistic sizes.
+const ASAN_MAX_UNITS: usize = 1 << 20;
+/// Where the sanitizer builds go, apart from the ordinary target directory.
+const ASAN_TARGET_DIR: &str = "target/sanitizers/address";
+const TSAN_TARGET_DIR: &str = "target/sanitizers/thread";
+const HOST_TARGET: &str = "x86_64-unknown-linux-gnu";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where `soundness.json` goes.
+    #[arg(long, default_value = "target/ledger/soundness")]
+    out: PathBuf,
+    /// Check only these unsafe variants (`family/variant`, repeatable); the suites and the
+    /// hazard gallery are then skipped.
+    #[arg(long = "variant", value_name = "FAMILY/VARIANT")]
+    variants: Vec<String>,
+    /// Skip the hazard gallery.
+    #[arg(long)]
+    no_hazards: bool,
+    /// Skip the whole-suite runs.
+    #[arg(long)]
+    no_suites: bool,
+    /// Skip AddressSanitizer and ThreadSanitizer.
+    #[arg(long)]
+    no_sanitizers: bool,
+}
+
+/// A checker: its record name and how to run a test binary or program under it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    MiriStacked,
+    MiriTree,
+    MiriNoSymbolicAlignment,
+    Address,
+    Thread,
+    NativeDebug,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Self::MiriStacked => "miri-stacked-borrows",
+            Self::MiriTree => "miri-tree-borrows",
+            Self::MiriNoSymbolicAlignment => "miri-without-symbolic-alignment",
+            Self::Address => "address-sanitizer",
+            Self::Thread => "thread-sanitizer",
+            Self::NativeDebug => "native-debug",
+        }
+    }
+
+    fn miri_flags(self, rayon: bool) -> Option<String> {
+        let base = if rayon { MIRI_RAYON } else { MIRI_STRICT };
+        match self {
+            Self::MiriStacked => Some(base.to_owned()),
+            Self::MiriTree => Some(format!("{base} -Zmiri-tree-borrows")),
+            Self::MiriNoSymbolicAlignment => Some("-Zmiri-strict-provenance".to_owned()),
+            _ => None,
+        }
+    }
+
+    fn settings(self) -> String {
+        match self {
+            Self::MiriStacked | Self::MiriTree | Self::MiriNoSymbolicAlignment => format!(
+                "cargo +nightly miri, MIRIFLAGS={} (rayon variants: {})",
+                self.miri_flags(false).unwrap_or_default(),
+                self.miri_flags(true).unwrap_or_default()
+            ),
+            Self::Address => format!(
+                "cargo +nightly, RUSTFLAGS=-Zsanitizer=address, --target {HOST_TARGET}, \
+                 ASAN_OPTIONS=detect_stack_use_after_return=1, inputs up to {ASAN_MAX_UNITS} units"
+            ),
+            Self::Thread => {
+                format!("cargo +nightly, RUSTFLAGS=-Zsanitizer=thread, --target {HOST_TARGET}")
+            }
+            Self::NativeDebug => "cargo build (stable, debug: debug assertions and the \
+                                  standard library's precondition checks on)"
+                .to_owned(),
+        }
+    }
+
+    /// What a checker prints when it stops a program.
+    fn error_marker(self) -> &'static str {
+        match self {
+            Self::Address => "ERROR: AddressSanitizer",
+            Self::Thread => "WARNING: ThreadSanitizer",
+            Self::NativeDebug => "",
+            _ => "error: Undefined Behavior",
+        }
+    }
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let progress = |what: &str| eprintln!("[{:>4}s] {what}", started.elapsed().as_secs());
+    let toolchain = text(&checked(Command::new("rustc").args(["+nightly", "-V"]))?.stdout)
+        .trim()
+        .to_owned();
+
+    let unsafe_variants: Vec<(&str, &str)> = FAMILIES
+        .iter()
+        .flat_map(|f| {
+            f.variants
+                .iter()
+                .filter(|v| v.kind == Kind::Unsafe)
+                .map(move |v| (f.name, v.name))
+        })
+        .filter(|(f, v)| {
+            args.variants.is_empty() || args.variants.iter().any(|w| *w == format!("{f}/{v}"))
+        })
+        .collect();
+    for wanted in &args.variants {
+        if !unsafe_variants
+            .iter()
+            .any(|(f, v)| *wanted == format!("{f}/{v}"))
+        {
+            bail!("`{wanted}` is not an unsafe variant of the registry (see `ledger list`)");
+        }
+    }
+    let only_variants = !args.variants.is_empty();
+
+    let mut tools = vec![Tool::MiriStacked, Tool::MiriTree];
+    if !args.no_sanitizers {
+        tools.push(Tool::Address);
+    }
+    let mut variants = Vec::new();
+    for tool in &tools {
+        if *tool == Tool::Address {
+            progress("building the kernels' tests with AddressSanitizer (several minutes)");
+        }
+        for (family, variant) in &unsafe_variants {
+            progress(&format!("{}: {family}/{variant}", tool.name()));
+            let check = variant_check(*tool, family, variant)?;
+            if check.outcome == Outcome::Finding {
+                progress(&format!(
+                    "  FINDING: {}",
+                    check.finding.as_deref().unwrap_or("")
+                ));
+            }
+            variants.push(check);
+        }
+    }
+
+    let mut suites = Vec::new();
+    if !(args.no_suites || only_variants) {
+        progress("miri-tree-borrows: the kernels' whole suite (rayon tests apart)");
+        suites.push(suite_check(Tool::MiriTree)?);
+        if !args.no_sanitizers {
+            progress("address-sanitizer: the kernels' whole suite");
+            suites.push(suite_check(Tool::Address)?);
+        }
+    }
+
+    let mut hazards = Vec::new();
+    if !(args.no_hazards || only_variants) {
+        progress("building the hazard gallery (native debug, Miri, sanitizers)");
+        let builds = HazardBuilds::make(!args.no_sanitizers)?;
+        for listing in builds.list()? {
+            progress(&format!("hazard {}", listing.id));
+            hazards.push(builds.record(listing)?);
+        }
+    }
+
+    let mut checkers: Vec<Tool> = tools.clone();
+    if !hazards.is_empty() {
+        checkers.extend([Tool::MiriNoSymbolicAlignment, Tool::NativeDebug]);
+        if !args.no_sanitizers {
+            checkers.push(Tool::Thread);
+        }
+    }
+    let file = SoundnessFile {
+        schema: SOUNDNESS_SCHEMA,
+        date: crate::provenance::rfc3339_now(),
+        toolchain,
+        checkers: checkers
+            .iter()
+            .map(|t| Checker {
+                name: t.name().to_owned(),
+                settings: t.settings(),
+            })
+            .collect(),
+        variants,
+        suites,
+        hazards,
+    };
+    write_json(&args.out.join("soundness.json"), &file)?;
+
+    let findings: Vec<String> = file
+        .variants
+        .iter()
+        .filter(|c| c.outcome == Outcome::Finding)
+        .map(|c| format!("{}/{} under {}", c.family, c.variant, c.checker))
+        .chain(
+            file.suites
+                .iter()
+                .filter(|s| s.outcome == Outcome::Finding)
+                .map(|s| format!("{} under {}", s.suite, s.checker)),
+        )
+        .collect();
+    let clean = file
+        .variants
+        .iter()
+        .filter(|c| c.outcome == Outcome::Clean)
+        .count();
+    progress(&format!(
+        "{clean} variant checks clean, {} findings; {} hazards recorded",
+        findings.len(),
+        file.hazards.len()
+    ));
+    for h in &file.hazards {
+        let caught: Vec<&str> = h
+            .checks
+            .iter()
+            .filter(|c| c.caught)
+            .map(|c| c.checker.as_str())
+            .collect();
+        eprintln!(
+            "  {:<34} caught by: {}; safe way: {}",
+            h.id,
+            if caught.is_empty() {
+                "nothing".to_owned()
+            } else {
+                caught.join(", ")
+            },
+            if h.safe.refused {
+                h.safe.how.as_str()
+            } else {
+                "DID NOT REFUSE"
+            }
+        );
+    }
+    if !findings.is_empty() {
+        bail!("the checkers found problems: {}", findings.join("; "));
+    }
+    if let Some(h) = file.hazards.iter().find(|h| !h.safe.refused) {
+        bail!(
+            "safe Rust did not refuse hazard {}: {}",
+            h.id,
+            h.safe.detail
+        );
+    }
+    Ok(())
+}
+
+/// Runs `command`, failing only if it cannot be started.
+fn output(command: &mut Command) -> anyhow::Result<Output> {
+    command
+        .output()
+        .with_context(|| format!("cannot run {command:?}"))
+}
+
+/// Runs `command` and requires success.
+fn checked(command: &mut Command) -> anyhow::Result<Output> {
+    let out = output(command)?;
+    if !out.status.success() {
+        bail!(
+            "{command:?} failed ({}):\n{}",
+            out.status,
+            last_lines(&text(&out.stderr), 20)
+        );
+    }
+    Ok(out)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The checker's first error line and the one after it; failing that, a panic message or the
+/// last lines of output.
+fn first_error(tool: Tool, stderr: &str, stdout: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let marker = tool.error_marker();
+    let at = lines
+        .iter()
+        .position(|l| !marker.is_empty() && l.contains(marker))
+        .or_else(|| lines.iter().position(|l| l.contains("panicked at")))
+        .or_else(|| lines.iter().position(|l| l.starts_with("error")));
+    match at {
+        Some(i) => lines[i..lines.len().min(i + 2)]
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => {
+            let all = format!("{stdout}\n{stderr}");
+            last_lines(all.trim(), 3)
+        }
+    }
+}
+
+/// A cargo command for `tool` (Miri, a sanitizer build for the host target, or plain cargo)
+/// whose program sees the environment variables `vars`.
+fn cargo(tool: Tool, subcommand: &str, rayon: bool, vars: &[(&str, String)]) -> Command {
+    let mut command = Command::new("cargo");
+    match tool {
+        Tool::MiriStacked | Tool::MiriTree | Tool::MiriNoSymbolicAlignment => {
+            command.args(["+nightly", "miri", subcommand, "--locked"]);
+            // cargo-miri replays the environment of the build that made the test binary, so
+            // a variable that changes between runs reaches the program only through MIRIFLAGS
+            // (read at every run).
+            let mut flags = tool.miri_flags(rayon).unwrap_or_default();
+            for (key, value) in vars {
+                flags.push_str(&format!(" -Zmiri-env-set={key}={value}"));
+            }
+            command.env("MIRIFLAGS", flags);
+            return command;
+        }
+        Tool::Address | Tool::Thread => {
+            let (flag, dir) = if tool == Tool::Address {
+                ("-Zsanitizer=address", ASAN_TARGET_DIR)
+            } else {
+                ("-Zsanitizer=thread", TSAN_TARGET_DIR)
+            };
+            // The host target keeps build scripts and proc-macros out of the sanitizer.
+            command.args(["+nightly", subcommand, "--locked", "--target", HOST_TARGET]);
+            command.env("RUSTFLAGS", flag);
+            command.env("RUSTDOCFLAGS", flag);
+            command.env("CARGO_TARGET_DIR", dir);
+            command.env("ASAN_OPTIONS", "detect_stack_use_after_return=1");
+        }
+        Tool::NativeDebug => {
+            command.args([subcommand, "--locked"]);
+        }
+    }
+    command.envs(vars.iter().map(|(k, v)| (*k, v.as_str())));
+    command
+}
+
+/// Whether cargo failed before running anything: a compile error is the project's bug, not a
+/// checker's finding.
+fn did_not_build(stderr: &str) -> bool {
+    stderr.contains("could not compile")
+        || stderr.contains("error: failed to run")
+        || stderr.lines().any(|l| l.starts_with("error[E"))
+}
+
+fn variant_check(tool: Tool, family: &str, variant: &str) -> anyhow::Result<VariantCheck> {
+    let rayon = family.contains("rayon");
+    let mut check = VariantCheck {
+        family: family.to_owned(),
+        variant: variant.to_owned(),
+        checker: tool.name().to_owned(),
+        outcome: Outcome::NotRun,
+        inputs: None,
+        finding: None,
+        note: None,
+    };
+    if rayon && tool == Tool::MiriStacked {
+        check.note = Some(
+            "not run: rayon's work-stealing deques (crossbeam-epoch) violate Stacked Borrows \
+             themselves (crossbeam-rs/crossbeam#545); covered under Tree Borrows"
+                .to_owned(),
+        );
+        return Ok(check);
+    }
+    let mut vars = vec![("LEDGER_VARIANT", format!("{family}/{variant}"))];
+    if tool == Tool::Address {
+        vars.push(("LEDGER_SOUNDNESS_MAX", ASAN_MAX_UNITS.to_string()));
+    }
+    let mut command = cargo(tool, "test", rayon, &vars);
+    command
+        .args(["-p", "unsafe-ledger-kernels", "--test", "soundness"])
+        .args(["--", "--nocapture"]);
+    if rayon {
+        check.note = Some("permissive provenance (rayon)".to_owned());
+    }
+    let out = output(&mut command)?;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    // libtest may print the test's name on the same line, before the test's own output.
+    let reports: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| Some(l.split_once("soundness: ")?.1))
+        .collect();
+    let marker = format!("{family}/{variant}: ");
+    let inputs = reports.iter().find_map(|r| {
+        r.strip_prefix(&marker)?
+            .strip_suffix(" inputs")?
+            .parse()
+            .ok()
+    });
+    let ran = reports.len();
+    if ran > 1 {
+        bail!(
+            "{}: the soundness test ran {ran} variants instead of {family}/{variant} alone: \
+             LEDGER_VARIANT did not reach it",
+            tool.name()
+        );
+    }
+    if out.status.success() && inputs.is_some() {
+        check.outcome = Outcome::Clean;
+        check.inputs = inputs;
+    } else if did_not_build(&stderr) {
+        bail!(
+            "{} could not build or start the kernels' tests:\n{}",
+            tool.name(),
+            last_lines(&stderr, 20)
+        );
+    } else {
+        check.outcome = Outcome::Finding;
+        check.finding = Some(first_error(tool, &stderr, &stdout));
+    }
+    Ok(check)
+}
+
+fn suite_check(tool: Tool) -> anyhow::Result<SuiteCheck> {
+    let mut command = cargo(tool, "test", false, &[]);
+    command.args(["-p", "unsafe-ledger-kernels"]);
+    if tool != Tool::Address {
+        // The rayon tests run per variant above, with the settings rayon needs.
+        command.args(["--", "--skip", "rayon"]);
+    }
+    let out = output(&mut command)?;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    let passed = stdout
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("test result: ")?;
+            rest.split_once(". ")?
+                .1
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    let clean = out.status.success();
+    Ok(SuiteCheck {
+        suite: "kernels: every test".to_owned(),
+        checker: tool.name().to_owned(),
+        outcome: if clean {
+            Outcome::Clean
+        } else {
+            Outcome::Finding
+        },
+        passed,
+        finding: (!clean).then(|| first_error(tool, &stderr, &stdout)),
+    })
+}
+
+/// The hazard binary built once per checker that runs it as a program.
+struct HazardBuilds {
+    native: PathBuf,
+    address: Option<PathBuf>,
+    thread: Option<PathBuf>,
+}
+
+#[derive(serde::Deserialize)]
+struct Listing {
+    id: String,
+    title: String,
+    family: String,
+    sanitizer: String,
+    otherwise: String,
+}
+
+impl HazardBuilds {
+    fn make(sanitizers: bool) -> anyhow::Result<Self> {
+        let build = |tool: Tool, dir: &str| -> anyhow::Result<PathBuf> {
+            checked(cargo(tool, "build", false, &[]).args(["-p", "unsafe-ledger-hazards"]))?;
+            Ok(Path::new(dir).join("hazard"))
+        };
+        // Miri builds its own copy on the first `cargo miri run`.
+        Ok(Self {
+            native: build(Tool::NativeDebug, "target/debug")?,
+            address: sanitizers
+                .then(|| {
+                    build(
+                        Tool::Address,
+                        &format!("{ASAN_TARGET_DIR}/{HOST_TARGET}/debug"),
+                    )
+                })
+                .transpose()?,
+            thread: sanitizers
+                .then(|| {
+                    build(
+                        Tool::Thread,
+                        &format!("{TSAN_TARGET_DIR}/{HOST_TARGET}/debug"),
+                    )
+                })
+                .transpose()?,
+        })
+    }
+
+    fn list(&self) -> anyhow::Result<Vec<Listing>> {
+        let out = checked(Command::new(&self.native).arg("list"))?;
+        serde_json::from_slice(&out.stdout).context("`hazard list` printed malformed JSON")
+    }
+
+    fn record(&self, listing: Listing) -> anyhow::Result<HazardRecord> {
+        let mut checks = Vec::new();
+        let mut miri = vec![Tool::MiriStacked, Tool::MiriTree];
+        if listing.id.contains("misaligned") {
+            miri.push(Tool::MiriNoSymbolicAlignment);
+        }
+        for tool in miri {
+            let mut command = cargo(tool, "run", false, &[]);
+            command.args(["-p", "unsafe-ledger-hazards", "--bin", "hazard", "--"]);
+            checks.push(hazard_check(tool, command.args(["run", &listing.id]))?);
+        }
+        let sanitizer = match listing.sanitizer.as_str() {
+            "thread" => self.thread.as_ref().map(|b| (Tool::Thread, b)),
+            _ => self.address.as_ref().map(|b| (Tool::Address, b)),
+        };
+        if let Some((tool, binary)) = sanitizer {
+            let mut command = Command::new(binary);
+            command.env("ASAN_OPTIONS", "detect_stack_use_after_return=1");
+            checks.push(hazard_check(tool, command.args(["run", &listing.id]))?);
+        }
+        checks.push(hazard_check(
+            Tool::NativeDebug,
+            Command::new(&self.native).args(["run", &listing.id]),
+        )?);
+
+        let out = output(Command::new(&self.native).args(["safe", &listing.id]))?;
+        let safe: SafeRefusal = serde_json::from_slice(&out.stdout).with_context(|| {
+            format!(
+                "`hazard safe {}` printed no refusal: {}",
+                listing.id,
+                text(&out.stderr)
+            )
+        })?;
+        Ok(HazardRecord {
+            id: listing.id,
+            title: listing.title,
+            family: listing.family,
+            checks,
+            otherwise: listing.otherwise,
+            safe,
+        })
+    }
+}
+
+fn hazard_check(tool: Tool, command: &mut Command) -> anyhow::Result<HazardCheck> {
+    let out = output(command)?;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    if did_not_build(&stderr) {
+        bail!(
+            "{} could not build the hazards:\n{}",
+            tool.name(),
+            last_lines(&stderr, 20)
+        );
+    }
+    let marker = tool.error_marker();
+    // A checker caught the mistake when it stopped the program before it printed what it saw,
+    // or (ThreadSanitizer, which reports and carries on) when it printed its warning.
+    let observed = stdout.lines().find_map(|l| l.strip_prefix("observed: "));
+    let caught = observed.is_none() || (!marker.is_empty() && stderr.contains(marker));
+    Ok(HazardCheck {
+        checker: tool.name().to_owned(),
+        caught,
+        detail: if caught {
+            first_error(tool, &stderr, &stdout)
+        } else {
+            format!("not caught; the program saw: {}", observed.unwrap_or(""))
+        },
+    })
+}
