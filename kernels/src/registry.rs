@@ -22,6 +22,16 @@ pub fn family(name: &str) -> Option<&'static Family> {
     FAMILIES.iter().copied().find(|f| f.name == name)
 }
 
+/// Every unsafe variant with its family, in registry order: what the checkers run.
+pub fn unsafe_variants() -> impl Iterator<Item = (&'static Family, &'static Variant)> {
+    FAMILIES.iter().copied().flat_map(|f| {
+        f.variants
+            .iter()
+            .filter(|v| v.kind == Kind::Unsafe)
+            .map(move |v| (f, v))
+    })
+}
+
 /// What role a variant plays in a comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

@@ -11,16 +11,11 @@
 //! alignment and tail handling go wrong. Its output is checked against the safe reference.
 //! The last line printed, `soundness: family/variant: N inputs`, tells the script how much ran.
 
-use kernels::{FAMILIES, Family, Input, Kind, Variant, VerifyError};
+use kernels::{Family, Input, Variant, VerifyError, unsafe_variants};
 
 /// The unsafe variants selected by `LEDGER_VARIANT`, or all of them.
 fn selected() -> Vec<(&'static Family, &'static Variant)> {
-    let all = FAMILIES.iter().copied().flat_map(|f| {
-        f.variants
-            .iter()
-            .filter(|v| v.kind == Kind::Unsafe)
-            .map(move |v| (f, v))
-    });
+    let all = unsafe_variants();
     match std::env::var("LEDGER_VARIANT") {
         Ok(wanted) => {
             let picked: Vec<_> = all

@@ -10,8 +10,8 @@ use anyhow::{Context, bail};
 use reports::wire::instructions::InstructionFile;
 use serde::Serialize;
 
-use crate::count::write_json;
 use crate::shown;
+use crate::write_json;
 
 #[derive(clap::Args)]
 pub struct Args {

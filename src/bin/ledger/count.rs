@@ -19,7 +19,7 @@ use reports::wire::instructions::{
     CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile, NO_REP_MOVSB, NO_REP_MOVSB_TUNABLES,
 };
 
-use crate::shown;
+use crate::{last_lines, shown, write_json};
 
 /// What counts the instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -266,7 +266,7 @@ impl Runner<'_> {
                 parse_after(&stderr, "Collected : ").ok_or_else(|| {
                     anyhow!(
                         "callgrind printed no `Collected :` line:\n{}",
-                        tail(&stderr)
+                        last_lines(&stderr, 12)
                     )
                 })
             }
@@ -296,7 +296,7 @@ impl Runner<'_> {
                 parse_after(&text, "insn_count: instructions ").ok_or_else(|| {
                     anyhow!(
                         "the plugin's log has no count (is it insn_count?):\n{}",
-                        tail(&text)
+                        last_lines(&text, 12)
                     )
                 })
             }
@@ -318,7 +318,7 @@ impl Runner<'_> {
                 case.variant.name,
                 case.input,
                 output.status,
-                tail(&stderr)
+                last_lines(&stderr, 12)
             );
         }
         Ok(stderr)
@@ -335,23 +335,6 @@ fn parse_after(text: &str, marker: &str) -> Option<u64> {
         .filter(char::is_ascii_digit)
         .collect();
     digits.parse().ok()
-}
-
-/// The last lines of a program's output, for an error message.
-fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(12)..].join("\n")
-}
-
-/// Writes `value` as pretty JSON to `path`, making its directory.
-pub fn write_json(path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
-    }
-    let json = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", shown(path)))?;
-    eprintln!("wrote {}", shown(path));
-    Ok(())
 }
 
 #[cfg(test)]

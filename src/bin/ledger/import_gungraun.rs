@@ -14,8 +14,8 @@ use reports::wire::instructions::{
 };
 use serde::Deserialize;
 
-use crate::count::write_json;
 use crate::shown;
+use crate::write_json;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -81,6 +81,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes `value` as pretty JSON to `path`, making its directory.
+fn write_json(path: &std::path::Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
+    }
+    let json = serde_json::to_string_pretty(value)?;
+    std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", shown(path)))?;
+    eprintln!("wrote {}", shown(path));
+    Ok(())
+}
+
+/// The last `n` lines of a program's output, for an error message.
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// A path shown in messages the way the user typed it.
 fn shown(path: &std::path::Path) -> String {
     path.display().to_string()

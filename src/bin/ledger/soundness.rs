@@ -10,13 +10,12 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use kernels::{FAMILIES, Kind};
 use reports::wire::soundness::{
     Checker, HazardCheck, HazardRecord, Outcome, SOUNDNESS_SCHEMA, SafeRefusal, SoundnessFile,
     SuiteCheck, VariantCheck,
 };
 
-use crate::count::write_json;
+use crate::{last_lines, write_json};
 
 /// Miri's settings for everything that can run under strict provenance.
 const MIRI_STRICT: &str = "-Zmiri-symbolic-alignment-check -Zmiri-strict-provenance";
@@ -87,10 +86,14 @@ impl Tool {
 
     fn settings(self) -> String {
         match self {
-            Self::MiriStacked | Self::MiriTree | Self::MiriNoSymbolicAlignment => format!(
+            Self::MiriStacked | Self::MiriTree => format!(
                 "cargo +nightly miri, MIRIFLAGS={} (rayon variants: {})",
                 self.miri_flags(false).unwrap_or_default(),
                 self.miri_flags(true).unwrap_or_default()
+            ),
+            Self::MiriNoSymbolicAlignment => format!(
+                "cargo +nightly miri, MIRIFLAGS={} (the misalignment hazard only)",
+                self.miri_flags(false).unwrap_or_default()
             ),
             Self::Address => format!(
                 "cargo +nightly, RUSTFLAGS=-Zsanitizer=address, --target {HOST_TARGET}, \
@@ -123,14 +126,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .trim()
         .to_owned();
 
-    let unsafe_variants: Vec<(&str, &str)> = FAMILIES
-        .iter()
-        .flat_map(|f| {
-            f.variants
-                .iter()
-                .filter(|v| v.kind == Kind::Unsafe)
-                .map(move |v| (f.name, v.name))
-        })
+    let unsafe_variants: Vec<(&str, &str)> = kernels::unsafe_variants()
+        .map(|(f, v)| (f.name, v.name))
         .filter(|(f, v)| {
             args.variants.is_empty() || args.variants.iter().any(|w| *w == format!("{f}/{v}"))
         })
@@ -290,11 +287,6 @@ fn checked(command: &mut Command) -> anyhow::Result<Output> {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// The checker's first error line and the one after it; failing that, a panic message or the
