@@ -13,8 +13,17 @@
 //! - `LEDGER_CORPUS=DIR`: every file in DIR becomes an extra input of each family that takes
 //!   files (group `family/corpus-FILE_NAME`).
 //!
+//! - `LEDGER_HEADLINES=1`: only each family's headline input (what `scripts/bench.sh`
+//!   profiles).
+//!
 //! Criterion's own flags (`--measurement-time`, a name filter, `--save-baseline`) still apply
-//! and take precedence over the defaults chosen here.
+//! and take precedence over the defaults chosen here. With `--profile-time N` each benchmark is
+//! run for N seconds under pprof instead of measured, and its flamegraph is written to
+//! `<criterion dir>/<benchmark>/profile/flamegraph.svg`.
+
+#[cfg(unix)]
+#[path = "support/flamegraph.rs"]
+mod flamegraph;
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -27,13 +36,15 @@ use kernels::{Bound, FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
 /// measured on an AMD EPYC with seven families) and the quick plan near one minute.
 struct Plan {
     quick: bool,
+    headlines_only: bool,
     corpus: Option<PathBuf>,
 }
 
 impl Plan {
     fn from_env() -> Self {
         Self {
-            quick: std::env::var("LEDGER_QUICK").is_ok_and(|v| !v.is_empty() && v != "0"),
+            quick: flag("LEDGER_QUICK"),
+            headlines_only: flag("LEDGER_HEADLINES"),
             corpus: std::env::var_os("LEDGER_CORPUS")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
@@ -58,21 +69,31 @@ impl Plan {
                 5_000,
             )
         };
-        Criterion::default()
+        let criterion = Criterion::default()
             .warm_up_time(warm_up)
             .measurement_time(measure)
             .sample_size(samples)
-            .nresamples(resamples)
-            .configure_from_args()
+            .nresamples(resamples);
+        #[cfg(unix)]
+        let criterion = criterion.with_profiler(flamegraph::Flamegraph::default());
+        criterion.configure_from_args()
     }
 
     /// Whether the plan measures `spec` of `family`.
     fn includes(&self, family: &Family, spec: &InputSpec) -> bool {
         let (shape, size) = family.headline;
+        if self.headlines_only {
+            return spec.name.shape == shape && spec.name.size == size;
+        }
         !self.quick
             || spec.name.size == size
             || (spec.name.shape == shape && spec.name.size <= size.max(1 << 20))
     }
+}
+
+/// Whether the environment variable is set to something other than empty or `0`.
+fn flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 fn main() {
@@ -94,7 +115,11 @@ fn main() {
                 specs.iter().map(InputSpec::generate),
             );
         }
-        if let Some(dir) = plan.corpus.as_deref().filter(|_| family.takes_files) {
+        if let Some(dir) = plan
+            .corpus
+            .as_deref()
+            .filter(|_| family.takes_files && !plan.headlines_only)
+        {
             for input in corpus(dir) {
                 let shape = input.name().shape.clone();
                 bench_shape(&mut criterion, family, &shape, std::iter::once(input));

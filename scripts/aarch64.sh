@@ -77,9 +77,10 @@ if ((validate)); then
     mkdir -p "$checks"
     step "validation: x86_64 build under qemu-x86_64 with the plugin"
     "$ledger" count --counter qemu --qemu qemu-x86_64 --qemu-arg=-cpu --qemu-arg=Haswell \
-        --plugin "$plugin" --out "$checks/x86_64-qemu-plugin-default.json"
+        --plugin "$plugin" --check-repeatable --out "$checks/x86_64-qemu-plugin-default.json"
     step "validation: the same under callgrind"
-    "$ledger" count --counter callgrind --out "$checks/x86_64-callgrind-default.json"
+    "$ledger" count --counter callgrind --check-repeatable \
+        --out "$checks/x86_64-callgrind-default.json"
     step "validation: agreement within 1% per variant"
     "$ledger" agreement "$checks/x86_64-qemu-plugin-default.json" \
         "$checks/x86_64-callgrind-default.json" --tolerance 0.01 \

@@ -210,8 +210,14 @@ fn probe_with_zero_iterations_does_not_call() {
     assert!(stdout(&output).contains("not called"));
 }
 
-/// An instruction-count file with one count per (variant, per call) pair.
+/// An instruction-count file with one repeatable count per (variant, per call) pair.
 fn count_file(arch: &str, counts: &[(&str, f64)]) -> String {
+    let counts: Vec<(&str, f64, bool)> = counts.iter().map(|&(v, n)| (v, n, true)).collect();
+    count_file_marked(arch, &counts)
+}
+
+/// An instruction-count file with one count per (variant, per call, repeatable) triple.
+fn count_file_marked(arch: &str, counts: &[(&str, f64, bool)]) -> String {
     use reports::wire::instructions::{CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile};
     let file = InstructionFile {
         schema: INSTRUCTIONS_SCHEMA,
@@ -223,12 +229,12 @@ fn count_file(arch: &str, counts: &[(&str, f64)]) -> String {
         method: "made up".to_owned(),
         counts: counts
             .iter()
-            .map(|&(variant, per_call)| CountEntry {
+            .map(|&(variant, per_call, repeatable)| CountEntry {
                 family: "cast".to_owned(),
                 variant: variant.to_owned(),
                 input: "aligned/16B".to_owned(),
                 per_call,
-                repeatable: true,
+                repeatable,
             })
             .collect(),
     };
@@ -276,6 +282,54 @@ fn agreement_passes_within_tolerance_and_names_what_is_beyond() {
         stderr(&mixed).contains("different architectures"),
         "{}",
         stderr(&mixed)
+    );
+}
+
+#[test]
+fn agreement_excludes_cases_either_side_could_not_repeat() {
+    let reference = TempFile::new(
+        "reference-repeat.json",
+        count_file_marked("x86_64", &[("a", 1000.0, true), ("b", 200.0, false)]).as_bytes(),
+    );
+    let checked = TempFile::new(
+        "checked-repeat.json",
+        count_file_marked("x86_64", &[("a", 1000.0, true), ("b", 230.0, true)]).as_bytes(),
+    );
+    let out = TempFile::new("agreement-repeat.json", b"");
+    let output = ledger(&[
+        "agreement",
+        checked.path(),
+        reference.path(),
+        "--out",
+        out.path(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("1 of 1 cases within 1.0% (worst 0.00%); 1 excluded"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("excluded, not repeatable in")
+            && stderr(&output).contains("cast/b"),
+        "{}",
+        stderr(&output)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path()).expect("written")).expect("json");
+    assert_eq!(written["excluded"][0]["variant"], "b");
+    assert_eq!(written["excluded"][0]["checked"], 230.0);
+
+    let only_unrepeatable = TempFile::new(
+        "only.json",
+        count_file_marked("x86_64", &[("b", 200.0, false)]).as_bytes(),
+    );
+    let none = ledger(&["agreement", checked.path(), only_unrepeatable.path()]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        stderr(&none).contains("no repeatable case in common"),
+        "{}",
+        stderr(&none)
     );
 }
 

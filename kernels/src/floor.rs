@@ -29,5 +29,6 @@ pub static READ_PASS: Variant = Variant {
     description: "read every byte once (vectorised OR-fold): the least work on the same bytes",
     invariants: &[],
     skips: &[],
+    unsafe_code: None,
     run: Run::borrow(read_pass),
 };

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod serial;
 pub mod text;
 mod unchecked_call;
+pub mod unsafe_code;
 
 pub use digest::{Digest, RecordFold, RecordsRejected, Utf8Failure};
 pub use fixture::Fixture;
@@ -25,3 +26,4 @@ pub use registry::{FAMILIES, Family, Kind, Variant, VerifyError, family, unsafe_
 pub use unchecked_call::{
     BorrowCall, Bound, BuildFixture, ConsumeCall, Consumed, OwnedBytes, Precondition, Refusal, Run,
 };
+pub use unsafe_code::UnsafeCode;

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::unchecked_call::{Bound, Refusal, Run};
+use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Input, InputName, InputSpec, Unit, cast, pool, serial, text};
 
 /// Every family, in the order reports show them.
@@ -77,6 +78,9 @@ pub struct Variant {
     /// its gain holds only where that work is done elsewhere. Empty when it does the same work
     /// (a like-for-like comparison).
     pub skips: &'static [&'static str],
+    /// For unsafe variants: the items holding its unsafe code and how many unsafe operations
+    /// they contain, counted from the source at compile time.
+    pub unsafe_code: Option<UnsafeCode>,
     /// How it is called and what it requires of its input.
     pub run: Run,
 }

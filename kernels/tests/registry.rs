@@ -71,3 +71,30 @@ fn only_unsafe_variants_state_invariants_and_skipped_work() {
         }
     }
 }
+
+#[test]
+fn unsafe_variants_and_only_they_locate_their_unsafe_code() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for f in FAMILIES {
+        for v in f.measured() {
+            match (v.kind, v.unsafe_code) {
+                (Kind::Unsafe, Some(code)) => {
+                    assert!(
+                        code.operations > 0,
+                        "{}/{}: its items hold no unsafe operation",
+                        f.name,
+                        v.name
+                    );
+                    let source = std::fs::read_to_string(root.join(code.file))
+                        .unwrap_or_else(|e| panic!("{}/{}: {}: {e}", f.name, v.name, code.file));
+                    for item in code.items {
+                        assert!(source.contains(item), "{}/{}: {item}", f.name, v.name);
+                    }
+                }
+                (Kind::Unsafe, None) => panic!("{}/{} must locate its unsafe code", f.name, v.name),
+                (_, Some(_)) => panic!("{}/{} is not unsafe", f.name, v.name),
+                (_, None) => {}
+            }
+        }
+    }
+}

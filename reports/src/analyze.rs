@@ -7,19 +7,22 @@
 //! compared too, so the verdict can say in which situation a gain holds.
 
 pub mod instructions;
+pub mod soundness;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use instructions::{ArchCounts, Saving, family_counts, savings};
+use soundness::{Status, VariantSoundness, family_soundness};
 
 use crate::ingest::{Ingested, Measurement, Problem, Run};
 use crate::stats::{Ratio, median, ratio_of_medians};
 use crate::verdict::{Call, classify, rule_text};
-use crate::wire::catalog::{Catalog, FamilyEntry, VariantEntry};
+use crate::wire::catalog::{Catalog, FamilyEntry, UnsafeCodeEntry, VariantEntry};
 use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
+use crate::wire::soundness::{Checker, HazardRecord, SuiteCheck};
 
 /// Version of the `ledger.json` format.
 pub const LEDGER_SCHEMA: u32 = 1;
@@ -35,6 +38,8 @@ pub struct Ledger {
     pub runs: Vec<RunInfo>,
     /// One entry per registry family.
     pub families: Vec<FamilyReport>,
+    /// The checkers' run, when its results were given.
+    pub soundness: Option<SoundnessRun>,
     /// What could not be used, and what is missing.
     pub problems: Vec<Problem>,
 }
@@ -50,6 +55,24 @@ pub struct RunInfo {
     pub benchmarks: usize,
 }
 
+/// The checkers' run as a whole: how they were set, the whole-suite runs and the hazard gallery.
+/// Per-variant records are in each [`FamilyReport`].
+#[derive(Clone, Debug, Serialize)]
+pub struct SoundnessRun {
+    /// The file read.
+    pub source: String,
+    /// When the checkers ran.
+    pub date: String,
+    /// The nightly toolchain they ran on.
+    pub toolchain: String,
+    /// Each checker and its settings.
+    pub checkers: Vec<Checker>,
+    /// Whole test suites under a checker.
+    pub suites: Vec<SuiteCheck>,
+    /// The hazard gallery.
+    pub hazards: Vec<HazardRecord>,
+}
+
 /// A family's results on every run.
 #[derive(Clone, Debug, Serialize)]
 pub struct FamilyReport {
@@ -59,6 +82,8 @@ pub struct FamilyReport {
     pub runs: Vec<FamilyRun>,
     /// Instruction counts per architecture, merged from every run.
     pub instructions: Vec<ArchCounts>,
+    /// Each unsafe variant under the checkers.
+    pub soundness: Vec<VariantSoundness>,
 }
 
 /// A family's results on one run.
@@ -144,6 +169,10 @@ pub struct Verdict {
     pub holds: String,
     /// Invariants the headline unsafe variant relies on.
     pub invariants: Vec<String>,
+    /// Where the headline unsafe variant's unsafe code is and how many operations it holds.
+    pub unsafe_code: Option<UnsafeCodeEntry>,
+    /// What the checkers found on the headline unsafe variant.
+    pub soundness: Status,
     /// Instructions the headline unsafe variant saves over the safe one, per architecture
     /// counted.
     pub instructions: Vec<Saving>,
@@ -157,14 +186,18 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
         .iter()
         .map(|family| {
             let instructions = family_counts(family, &ingested.runs, &mut problems);
+            let soundness = family_soundness(family, ingested.soundness.as_ref());
             FamilyReport {
                 family: family.clone(),
                 runs: ingested
                     .runs
                     .iter()
-                    .filter_map(|run| family_run(family, run, &instructions, &mut problems))
+                    .filter_map(|run| {
+                        family_run(family, run, &instructions, &soundness, &mut problems)
+                    })
                     .collect(),
                 instructions,
+                soundness,
             }
         })
         .collect();
@@ -181,6 +214,14 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
             })
             .collect(),
         families,
+        soundness: ingested.soundness.as_ref().map(|s| SoundnessRun {
+            source: s.path.display().to_string(),
+            date: s.file.date.clone(),
+            toolchain: s.file.toolchain.clone(),
+            checkers: s.file.checkers.clone(),
+            suites: s.file.suites.clone(),
+            hazards: s.file.hazards.clone(),
+        }),
         problems,
     }
 }
@@ -189,6 +230,7 @@ fn family_run(
     family: &FamilyEntry,
     run: &Run,
     counts: &[ArchCounts],
+    soundness: &[VariantSoundness],
     problems: &mut Vec<Problem>,
 ) -> Option<FamilyRun> {
     let mine: Vec<&Measurement> = run
@@ -239,7 +281,7 @@ fn family_run(
             None
         }
         Some(input) => {
-            let verdict = verdict(family, input, counts);
+            let verdict = verdict(family, input, counts, soundness);
             if verdict.is_none() {
                 missing.push(format!(
                     "headline input `{}`: no safe and unsafe pair to compare",
@@ -341,7 +383,12 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
     }
 }
 
-fn verdict(family: &FamilyEntry, input: &InputResult, counts: &[ArchCounts]) -> Option<Verdict> {
+fn verdict(
+    family: &FamilyEntry,
+    input: &InputResult,
+    counts: &[ArchCounts],
+    soundness: &[VariantSoundness],
+) -> Option<Verdict> {
     let headline = input.speedup.clone()?;
     let variant = family.variant(&headline.unsafe_variant)?;
     let holds = if headline.skips.is_empty() {
@@ -381,6 +428,16 @@ fn verdict(family: &FamilyEntry, input: &InputResult, counts: &[ArchCounts]) -> 
         ),
         input: input.name.clone(),
         invariants: variant.invariants.clone(),
+        unsafe_code: variant.unsafe_code.clone(),
+        soundness: soundness
+            .iter()
+            .find(|s| s.variant == variant.name)
+            .map_or_else(
+                || Status::NotChecked {
+                    why: "not an unsafe variant of this registry".to_owned(),
+                },
+                |s| s.status.clone(),
+            ),
         like_for_like: input.like_for_like.clone(),
         headline,
         holds,

@@ -12,6 +12,7 @@ use crate::wire::catalog::Catalog;
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
 use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
+use crate::wire::soundness::{SOUNDNESS_SCHEMA, SoundnessFile};
 
 /// Something the report could not use, and where it was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -84,18 +85,40 @@ impl Measurement {
     }
 }
 
+/// What the checkers found (`soundness.json`), its records checked against the registry.
+#[derive(Clone, Debug)]
+pub struct Soundness {
+    /// The file read.
+    pub path: PathBuf,
+    /// Its content, with records of unknown variants removed (each named in a [`Problem`]).
+    pub file: SoundnessFile,
+}
+
 /// Everything read, and everything that could not be.
 #[derive(Clone, Debug, Default)]
 pub struct Ingested {
     /// The runs that yielded at least a provenance or a measurement.
     pub runs: Vec<Run>,
+    /// The checkers' results, if given and usable.
+    pub soundness: Option<Soundness>,
     /// What could not be used.
     pub problems: Vec<Problem>,
 }
 
-/// Reads every results directory, checking each benchmark against `catalog`.
-pub fn ingest(dirs: &[PathBuf], catalog: &Catalog) -> Ingested {
+/// Reads every results directory, checking each benchmark against `catalog`, and the
+/// checkers' results at `soundness`, if given.
+pub fn ingest(dirs: &[PathBuf], soundness: Option<&Path>, catalog: &Catalog) -> Ingested {
     let mut ingested = Ingested::default();
+    match soundness {
+        Some(path) => {
+            ingested.soundness = read_soundness(path, catalog, &mut ingested.problems);
+        }
+        None => ingested.problems.push(Problem {
+            source: "soundness".to_owned(),
+            message: "no soundness results given; the verdicts show every unsafe variant as not                       checked (scripts/soundness.sh writes target/ledger/soundness/soundness.json)"
+                .to_owned(),
+        }),
+    }
     for dir in dirs {
         if !dir.is_dir() {
             ingested.problems.push(Problem::new(
@@ -246,6 +269,58 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
             Some(CountSet { file, counts })
         })
         .collect()
+}
+
+/// `soundness.json`, keeping only records of unsafe variants the registry has.
+fn read_soundness(
+    path: &Path,
+    catalog: &Catalog,
+    problems: &mut Vec<Problem>,
+) -> Option<Soundness> {
+    let mut file: SoundnessFile = read_json(path)
+        .map_err(|mut p| {
+            p.message = p.message.replace(
+                "benchmark skipped",
+                "every unsafe variant is shown as not checked",
+            );
+            problems.push(p);
+        })
+        .ok()?;
+    if file.schema != SOUNDNESS_SCHEMA {
+        problems.push(Problem::new(
+            path,
+            format!(
+                "soundness results in format version {}, this build reads version                  {SOUNDNESS_SCHEMA}; every unsafe variant is shown as not checked",
+                file.schema
+            ),
+        ));
+        return None;
+    }
+    let mut dropped = Vec::new();
+    file.variants.retain(|c| {
+        let known = catalog
+            .family(&c.family)
+            .and_then(|f| f.variant(&c.variant))
+            .is_some_and(|v| v.kind == "unsafe");
+        if !known {
+            dropped.push(format!("{}/{} under {}", c.family, c.variant, c.checker));
+        }
+        known
+    });
+    if !dropped.is_empty() {
+        problems.push(Problem::new(
+            path,
+            format!(
+                "{} records skipped, not unsafe variants of this registry: {}",
+                dropped.len(),
+                dropped.join(", ")
+            ),
+        ));
+    }
+    Some(Soundness {
+        path: path.to_path_buf(),
+        file,
+    })
 }
 
 /// Every `new/benchmark.json` under `dir`.

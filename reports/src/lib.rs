@@ -31,12 +31,13 @@ pub struct Built {
     pub ledger: Ledger,
 }
 
-/// Reads the results directories, analyzes them against this build's registry and writes the
-/// site to `out`. Fails only when there is nothing at all to report or the site cannot be
-/// written; every lesser problem is listed on the site.
-pub fn build(results: &[PathBuf], out: &Path) -> Result<Built, String> {
+/// Reads the results directories and the checkers' results (`soundness.json`, if given),
+/// analyzes them against this build's registry and writes the site to `out`. Fails only when
+/// there is nothing at all to report or the site cannot be written; every lesser problem is
+/// listed on the site.
+pub fn build(results: &[PathBuf], soundness: Option<&Path>, out: &Path) -> Result<Built, String> {
     let catalog = Catalog::from_registry();
-    let ingested = ingest::ingest(results, &catalog);
+    let ingested = ingest::ingest(results, soundness, &catalog);
     let benchmarks: usize = ingested.runs.iter().map(|r| r.measurements.len()).sum();
     if benchmarks == 0 {
         let mut message = String::from("no usable benchmark results");
@@ -47,11 +48,14 @@ pub fn build(results: &[PathBuf], out: &Path) -> Result<Built, String> {
     }
     let ledger = analyze::analyze(&ingested, &catalog);
     let files = render::render(&ledger)?;
-    let raw: Vec<(String, PathBuf)> = ingested
+    let mut raw: Vec<(String, PathBuf)> = ingested
         .runs
         .iter()
         .map(|run| (render::raw_dir(&run.label), run.dir.clone()))
         .collect();
+    if let Some(s) = &ingested.soundness {
+        raw.push((render::RAW_SOUNDNESS.to_owned(), s.path.clone()));
+    }
     site::write_site(out, &files, &raw)
         .map_err(|e| format!("cannot write the site to {}: {e}", out.display()))?;
     Ok(Built {

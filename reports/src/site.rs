@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::render::SiteFile;
 
-/// Writes `files` and copies of the raw results (`(site-relative dir, source dir)`) as the site
+/// Writes `files` and copies of the raw results (`(site-relative path, source file or dir)`) as the site
 /// at `out`, replacing any previous site there only once everything is written.
 pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> io::Result<()> {
     let name = out
@@ -34,7 +34,15 @@ pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> 
             fs::write(&path, &file.bytes)?;
         }
         for (dir, source) in raw {
-            copy_tree(source, &staging.join(dir))?;
+            let target = staging.join(dir);
+            if source.is_file() {
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::copy(source, &target)?;
+            } else {
+                copy_tree(source, &target)?;
+            }
         }
         Ok(())
     })();

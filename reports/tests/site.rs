@@ -42,7 +42,7 @@ fn real_results_make_a_complete_site() {
     let dir = scratch("real");
     let run = fixture_copy(&dir, "x86_64-fixture");
     let out = dir.join("site");
-    let built = build(&[run], &out).expect("site builds");
+    let built = build(&[run], None, &out).expect("site builds");
     assert!(built.benchmarks >= 40, "{}", built.benchmarks);
 
     let index = read(&out.join("index.html"));
@@ -89,8 +89,8 @@ fn a_copy_of_the_results_reproduces_the_site() {
     let dir = scratch("reproduce");
     let first = fixture_copy(&dir.join("a"), "x86_64-fixture");
     let second = fixture_copy(&dir.join("b"), "x86_64-fixture");
-    build(&[first], &dir.join("site-a")).expect("first");
-    build(&[second], &dir.join("site-b")).expect("second");
+    build(&[first], None, &dir.join("site-a")).expect("first");
+    build(&[second], None, &dir.join("site-b")).expect("second");
     for page in [
         "index.html",
         "family-text.html",
@@ -111,7 +111,7 @@ fn build_corrupted(name: &str, corrupt: impl FnOnce(&Path)) -> (String, Vec<Stri
     let run = fixture_copy(&dir, "x86_64-fixture");
     corrupt(&run);
     let out = dir.join("site");
-    let built = build(&[run], &out).expect("a partly corrupted run still makes a site");
+    let built = build(&[run], None, &out).expect("a partly corrupted run still makes a site");
     let problems = built
         .ledger
         .problems
@@ -214,7 +214,7 @@ fn runs_from_different_compilers_are_flagged() {
         p["rustc_release"] = release.into();
         fs::write(&file, p.to_string()).expect("write");
     }
-    let built = build(&[a, b], &dir.join("site")).expect("site");
+    let built = build(&[a, b], None, &dir.join("site")).expect("site");
     assert!(
         built
             .ledger
@@ -234,7 +234,8 @@ fn runs_from_different_compilers_are_flagged() {
 #[test]
 fn nothing_to_report_is_a_clear_error() {
     let dir = scratch("nothing");
-    let error = build(&[dir.join("does-not-exist")], &dir.join("site")).expect_err("no results");
+    let error =
+        build(&[dir.join("does-not-exist")], None, &dir.join("site")).expect_err("no results");
     assert!(error.contains("no usable benchmark results"), "{error}");
     assert!(error.contains("does-not-exist"), "{error}");
     assert!(
@@ -244,7 +245,7 @@ fn nothing_to_report_is_a_clear_error() {
 
     // A missing directory beside a good one is listed, not fatal.
     let good = fixture_copy(&dir, "x86_64-fixture");
-    let built = build(&[good, dir.join("does-not-exist")], &dir.join("site")).expect("site");
+    let built = build(&[good, dir.join("does-not-exist")], None, &dir.join("site")).expect("site");
     assert!(
         built
             .ledger
@@ -261,7 +262,7 @@ fn the_site_is_replaced_whole() {
     let out = dir.join("site");
     fs::create_dir_all(&out).expect("old site");
     fs::write(out.join("stale.html"), "old").expect("stale file");
-    build(&[run], &out).expect("site");
+    build(&[run], None, &out).expect("site");
     assert!(
         !out.join("stale.html").exists(),
         "files of the previous site remain"
@@ -288,14 +289,14 @@ fn instruction_counts_reach_the_verdicts_and_the_family_pages() {
     let dir = scratch("counts");
     let run = fixture_copy(&dir, "x86_64-fixture");
     let out = dir.join("site");
-    let built = build(&[run], &out).expect("site builds");
+    let built = build(&[run], None, &out).expect("site builds");
     // The fixture has two families; the only problems are the others' absence.
     assert!(
         built
             .ledger
             .problems
             .iter()
-            .all(|p| p.message.contains("was not measured")),
+            .all(|p| p.message.contains("was not measured") || p.source == "soundness"),
         "{:?}",
         built.ledger.problems
     );
@@ -373,7 +374,7 @@ fn malformed_instruction_files_are_named_and_the_rest_used() {
         json["counts"][0]["variant"] = "retired_variant".into();
         json["counts"][1]["per_call"] = (-5).into();
     });
-    let built = build(&[run], &dir.join("site")).expect("site builds");
+    let built = build(&[run], None, &dir.join("site")).expect("site builds");
     let problems: Vec<String> = built
         .ledger
         .problems

@@ -48,6 +48,9 @@ fn main() -> ExitCode {
                 .map(|()| true)
         }
         ["run", id] => found(id).map(|h| {
+            // Printed first, so a runner can tell a checker stopping the mistake from the
+            // program never starting.
+            println!("reproducing: {}", h.id);
             println!("observed: {}", (h.reproduce)());
             true
         }),

@@ -17,6 +17,7 @@ pub mod safe;
 use std::marker::PhantomData;
 
 use crate::registry::{Family, Kind, Variant};
+use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Precondition, Run, Unit, floor};
 
 /// An element type bytes are reinterpreted as.
@@ -132,6 +133,7 @@ impl<W: Word> Table<W> {
             description: "chunks_exact + from_le_bytes collected into a Vec, then summed",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest(safe::sum_collect_vec::<W>(b), b.len())),
         },
         Variant {
@@ -140,6 +142,7 @@ impl<W: Word> Table<W> {
             description: "chunks_exact + from_le_bytes: alignment-free, endian-explicit",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest(safe::sum_chunks_exact::<W>(b), b.len())),
         },
         Variant {
@@ -148,6 +151,7 @@ impl<W: Word> Table<W> {
             description: "bytemuck::try_cast_slice view; chunks_exact when misaligned",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest(safe::sum_bytemuck::<W>(b), b.len())),
         },
         Variant {
@@ -156,6 +160,7 @@ impl<W: Word> Table<W> {
             description: "zerocopy view as little-endian words of alignment 1 (any address)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest(safe::sum_zerocopy::<W>(b), b.len())),
         },
         Variant {
@@ -169,6 +174,15 @@ impl<W: Word> Table<W> {
                 "every bit pattern is a valid word",
             ],
             skips: SKIPS_ALIGNMENT,
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/cast/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub unsafe fn sum_cast_raw_unchecked<"],
+                    )
+                },
+            ),
             run: raw::cast_raw_run::<W>(),
         },
         Variant {
@@ -178,6 +192,15 @@ impl<W: Word> Table<W> {
                           is a word); chunks_exact when the words do not start aligned",
             invariants: &["every bit pattern is a valid word"],
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/cast/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub fn sum_align_to<"],
+                    )
+                },
+            ),
             run: Run::borrow(|b| digest(raw::sum_align_to::<W>(b), b.len())),
         },
         Variant {
@@ -190,6 +213,15 @@ impl<W: Word> Table<W> {
                 "every bit pattern is a valid word",
             ],
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/cast/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub fn sum_read_unaligned<"],
+                    )
+                },
+            ),
             run: Run::borrow(|b| digest(raw::sum_read_unaligned::<W>(b), b.len())),
         },
     ];

@@ -19,6 +19,7 @@ use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use crate::registry::{Family, Kind, Variant};
+use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, Run, Unit};
 
 /// The work one input describes.
@@ -299,6 +300,7 @@ pub static LOCAL: Family = Family {
             description: "a fresh object per operation, freed after it",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(local::<safe::AllocPerOp<Scratch>, safe::AllocPerOp<Message>>),
         },
         Variant {
@@ -307,6 +309,7 @@ pub static LOCAL: Family = Family {
             description: "objects moved out of a RefCell<Vec<T>> and back by a drop guard",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>>),
         },
         Variant {
@@ -316,6 +319,7 @@ pub static LOCAL: Family = Family {
                           free list",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(local::<safe::IndexSlab<Scratch>, safe::IndexSlab<Message>>),
         },
         Variant {
@@ -325,6 +329,19 @@ pub static LOCAL: Family = Family {
                           intrusive free list",
             invariants: raw::SLAB_INVARIANTS,
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/pool/raw.rs",
+                        include_str!("raw.rs"),
+                        &[
+                            "impl<T: PoolObject> RawSlab<T> {",
+                            "impl<T> Drop for RawSlab<T>",
+                            "impl<T: PoolObject> LocalPool for LocalSlab<T>",
+                        ],
+                    )
+                },
+            ),
             run: Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>>),
         },
     ],
@@ -351,6 +368,7 @@ pub static PARALLEL: Family = Family {
             description: "a fresh object per operation, freed after it",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(
                 parallel::<safe::AllocPerOpShared<Scratch>, safe::AllocPerOpShared<Message>>,
             ),
@@ -361,6 +379,7 @@ pub static PARALLEL: Family = Family {
             description: "one Mutex<Vec<T>> that every worker locks",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>>),
         },
         Variant {
@@ -370,6 +389,7 @@ pub static PARALLEL: Family = Family {
                           (uncontended locks)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(
                 parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>>,
             ),
@@ -380,6 +400,7 @@ pub static PARALLEL: Family = Family {
             description: "crossbeam_queue::ArrayQueue shared by every worker (lock-free)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>>),
         },
         Variant {
@@ -389,6 +410,18 @@ pub static PARALLEL: Family = Family {
                           no lock (unsafe impl Sync)",
             invariants: raw::WORKER_TABLE_INVARIANTS,
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/pool/raw.rs",
+                        include_str!("raw.rs"),
+                        &[
+                            "unsafe impl<T: Send> Sync for WorkerTable<T>",
+                            "impl<T: PoolObject> WorkerTable<T> {",
+                        ],
+                    )
+                },
+            ),
             run: Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>>),
         },
     ],

@@ -22,6 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{Family, Kind, Variant};
+use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, Precondition, RecordFold, RecordsRejected, Run, Unit};
 
 #[cfg(target_endian = "big")]
@@ -258,6 +259,7 @@ pub static ENCODE: Family = Family {
             description: "serde_json::to_writer into the buffer",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture_requiring(
                 |input| EncodeFixture::boxed(input, safe::encode_json, safe::decode_json),
                 SERDE_REPRESENTABLE,
@@ -269,6 +271,7 @@ pub static ENCODE: Family = Family {
             description: "postcard::to_extend (varint binary serde format) into the buffer",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture_requiring(
                 |input| EncodeFixture::boxed(input, safe::encode_postcard, safe::decode_postcard),
                 SERDE_REPRESENTABLE,
@@ -280,6 +283,7 @@ pub static ENCODE: Family = Family {
             description: "field-by-field to_le_bytes into the pre-sized buffer: portable",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(|input| {
                 EncodeFixture::boxed(input, safe::encode_le_fields, safe::decode_le_fields)
             }),
@@ -290,6 +294,7 @@ pub static ENCODE: Family = Family {
             description: "bytemuck::cast_slice byte view (Pod checked at compile time), copied",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture(|input| {
                 EncodeFixture::boxed(input, safe::encode_bytemuck, safe::decode_le_fields)
             }),
@@ -303,6 +308,15 @@ pub static ENCODE: Family = Family {
                 "the byte view covers exactly the records' memory and does not outlive it",
             ],
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/serial/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub fn encode_raw("],
+                    )
+                },
+            ),
             run: Run::fixture(|input| {
                 EncodeFixture::boxed(input, raw::encode_raw, safe::decode_le_fields)
             }),
@@ -331,6 +345,7 @@ pub static DECODE: Family = Family {
             description: "serde_json::from_slice into a Vec (fed the records as JSON)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture_requiring(
                 |input| FormatDecodeFixture::boxed(input, safe::encode_json, safe::decode_json),
                 SERDE_REPRESENTABLE,
@@ -342,6 +357,7 @@ pub static DECODE: Family = Family {
             description: "postcard::from_bytes into a Vec (fed the records as postcard)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::fixture_requiring(
                 |input| {
                     FormatDecodeFixture::boxed(input, safe::encode_postcard, safe::decode_postcard)
@@ -355,6 +371,7 @@ pub static DECODE: Family = Family {
             description: "chunks_exact + from_le_bytes per field into a Vec: portable, any address",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest_owned(safe::decode_le_fields(b))),
         },
         Variant {
@@ -363,6 +380,7 @@ pub static DECODE: Family = Family {
             description: "bytemuck::pod_collect_to_vec: one copy into an aligned Vec, any address",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest_owned(safe::decode_pod_collect(b))),
         },
         Variant {
@@ -371,6 +389,7 @@ pub static DECODE: Family = Family {
             description: "chunks_exact + bytemuck::pod_read_unaligned, read in place, any address",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest(safe::fold_pod_read_unaligned(b))),
         },
         Variant {
@@ -379,6 +398,7 @@ pub static DECODE: Family = Family {
             description: "bytemuck::try_cast_slice zero-copy view (alignment and length checked)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow_requiring(
                 |b| digest(safe::view_bytemuck(b).map(|r| fold(r.iter().copied()))),
                 ALIGNED,
@@ -391,6 +411,15 @@ pub static DECODE: Family = Family {
                           input only",
             invariants: VIEW_INVARIANTS,
             skips: &["the alignment check (bytemuck does it once per slice)"],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/serial/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub unsafe fn view_raw_unchecked("],
+                    )
+                },
+            ),
             run: raw::view_raw_run(),
         },
         Variant {
@@ -403,6 +432,15 @@ pub static DECODE: Family = Family {
                 "Record is plain old data: every bit pattern valid",
             ],
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/serial/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub fn fold_read_unaligned("],
+                    )
+                },
+            ),
             run: Run::borrow(|b| digest(raw::fold_read_unaligned(b))),
         },
     ],

@@ -11,6 +11,7 @@ pub mod raw;
 pub mod safe;
 
 use crate::registry::{Family, Kind, Variant};
+use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Run, Unit, Utf8Failure, floor};
 
 /// An owned conversion that failed: where, and the buffer given back.
@@ -52,6 +53,7 @@ pub static FAMILY: Family = Family {
             skips: &[],
             // The digest reads only the length, and LLVM removes an allocation and copy whose
             // contents are never read; `black_box` keeps the copy this baseline exists to cost.
+            unsafe_code: None,
             run: Run::borrow(|b| {
                 Digest::Utf8(safe::to_owned_string(b).map(|s| std::hint::black_box(s).len()))
             }),
@@ -62,6 +64,7 @@ pub static FAMILY: Family = Family {
             description: "std::str::from_utf8 on borrowed bytes",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest_str(safe::from_utf8_std(b))),
         },
         Variant {
@@ -70,6 +73,7 @@ pub static FAMILY: Family = Family {
             description: "simdutf8::basic::from_utf8 (SIMD); std locates the error on failure",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest_str(safe::simdutf8_basic(b))),
         },
         Variant {
@@ -78,6 +82,7 @@ pub static FAMILY: Family = Family {
             description: "simdutf8::compat::from_utf8 (SIMD, reports the error position)",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::borrow(|b| digest_str(safe::simdutf8_compat(b))),
         },
         Variant {
@@ -86,6 +91,15 @@ pub static FAMILY: Family = Family {
             description: "std::str::from_utf8_unchecked on borrowed bytes",
             invariants: VALID_UTF8,
             skips: SKIPS_VALIDATION,
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/text/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub unsafe fn from_utf8_unchecked("],
+                    )
+                },
+            ),
             run: raw::FROM_UTF8_UNCHECKED,
         },
         Variant {
@@ -94,6 +108,7 @@ pub static FAMILY: Family = Family {
             description: "String::from_utf8: validate and take over the Vec without copying",
             invariants: &[],
             skips: &[],
+            unsafe_code: None,
             run: Run::consume(|v| digest_string(safe::string_from_utf8_std(v))),
         },
         Variant {
@@ -102,6 +117,15 @@ pub static FAMILY: Family = Family {
             description: "String::from_utf8_unchecked: take over the Vec without checking",
             invariants: VALID_UTF8,
             skips: SKIPS_VALIDATION,
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/text/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub unsafe fn string_from_utf8_unchecked("],
+                    )
+                },
+            ),
             run: raw::STRING_FROM_UTF8_UNCHECKED,
         },
         Variant {
@@ -111,6 +135,15 @@ pub static FAMILY: Family = Family {
                           call restates the check's proof)",
             invariants: &["simdutf8::basic::from_utf8 returned Ok for exactly these bytes"],
             skips: &[],
+            unsafe_code: Some(
+                const {
+                    UnsafeCode::counted(
+                        "kernels/src/text/raw.rs",
+                        include_str!("raw.rs"),
+                        &["pub fn string_simdutf8_then_unchecked("],
+                    )
+                },
+            ),
             run: Run::consume(|v| digest_string(raw::string_simdutf8_then_unchecked(v))),
         },
     ],

@@ -10,7 +10,11 @@ use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
 use crate::analyze::{FamilyReport, FamilyRun, InputResult};
 use crate::wire::criterion::Amount;
 
-pub fn body(report: &FamilyReport) -> Result<(String, Vec<SiteFile>), String> {
+/// The page of `report`'s family; `soundness_given` says whether the checkers' results were read.
+pub fn body(
+    report: &FamilyReport,
+    soundness_given: bool,
+) -> Result<(String, Vec<SiteFile>), String> {
     let family = &report.family;
     let mut out = String::new();
     let mut plots = Vec::new();
@@ -26,6 +30,7 @@ pub fn body(report: &FamilyReport) -> Result<(String, Vec<SiteFile>), String> {
         escape(&family.reference)
     );
     variants_table(&mut out, report);
+    super::soundness::family_section(&mut out, report, soundness_given);
     if report.instructions.is_empty() {
         out.push_str(
             "<h2>Instructions per call</h2><p class=\"note\">Not counted in these results.</p>\n",
@@ -68,6 +73,19 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
             .chain(v.requires.iter().map(|r| format!("checked per input: {r}")))
             .map(|i| format!("<li>{}</li>", escape(&i)))
             .collect();
+        let unsafe_code = v.unsafe_code.as_ref().map_or_else(String::new, |code| {
+            format!(
+                "<p class=\"note\">{} unsafe operation{} in {} of <code>{}</code></p>",
+                code.operations,
+                if code.operations == 1 { "" } else { "s" },
+                code.items
+                    .iter()
+                    .map(|i| format!("<code>{}</code>", escape(i)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                escape(&code.file)
+            )
+        });
         let skips = if v.like_for_like {
             "nothing the safe reference does (like-for-like)".to_owned()
         } else {
@@ -75,8 +93,8 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
         };
         let _ = write!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><ul class=\"invariants\">\
-             {invariants}</ul></td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{unsafe_code}\
+             <ul class=\"invariants\">{invariants}</ul></td><td>{}</td></tr>",
             escape(&v.name),
             kind_badge(&v.kind),
             escape(&v.description),

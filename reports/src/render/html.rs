@@ -107,7 +107,9 @@ figure{margin:.8rem 0}figure img{max-width:100%;height:auto;border:1px solid #ee
 code{font-size:.88em;background:#f5f6f8;padding:0 .2rem;border-radius:3px}
 ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
 .flag{color:#9b2a10;font-weight:700;cursor:help}
-td.num .note{white-space:normal}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
+td.num .note{white-space:normal}
+.clean{color:#1d7a3a;font-weight:600}.finding{color:#b3261e;font-weight:700}
+.missed{color:#8a6d00;font-weight:600}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
 ";
 
 /// A whole page: `title`, a navigation bar over every family page, and `body`.
@@ -129,7 +131,9 @@ pub fn page(title: &str, families: &[String], body: &str) -> String {
             escape(family)
         );
     }
-    html.push_str("<a href=\"ledger.json\">ledger.json</a></nav>\n");
+    html.push_str(
+        "<a href=\"soundness.html\">soundness</a><a href=\"ledger.json\">ledger.json</a></nav>\n",
+    );
     html.push_str(body);
     html.push_str("\n</body></html>\n");
     html

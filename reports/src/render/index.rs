@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use super::html::{count, escape, family_page, times};
+use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
-use crate::analyze::{Comparison, Ledger};
+use crate::analyze::{Comparison, Ledger, Verdict};
 
 pub fn body(ledger: &Ledger) -> String {
     let mut out = String::new();
@@ -83,11 +84,29 @@ fn savings_cell(savings: &[Saving]) -> String {
         .collect()
 }
 
+/// How much unsafe code the headline variant has and how many invariants it relies on.
+fn unsafe_code_summary(verdict: &Verdict) -> String {
+    let invariants = match verdict.invariants.len() {
+        1 => "1 invariant".to_owned(),
+        n => format!("{n} invariants"),
+    };
+    match &verdict.unsafe_code {
+        Some(code) => format!(
+            "<span title=\"in {} of {}\">{} unsafe operation{}</span>, {invariants}:",
+            escape(&code.items.join("; ")),
+            escape(&code.file),
+            code.operations,
+            if code.operations == 1 { "" } else { "s" }
+        ),
+        None => format!("{invariants}:"),
+    }
+}
+
 fn verdict_table(out: &mut String, ledger: &Ledger) {
     out.push_str(
         "<div class=\"scroll\"><table id=\"verdicts\"><thead><tr><th>family</th><th>host</th>\
          <th>headline input</th><th>unsafe vs best safe</th><th>speedup [95% CI]</th>\
-         <th>skips / holds when</th><th>instructions saved</th><th>invariants</th>\
+         <th>skips / holds when</th><th>instructions saved</th><th>unsafe code</th>\
          <th>soundness</th><th>verdict</th></tr></thead><tbody>\n",
     );
     let mut rows = 0;
@@ -139,9 +158,8 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 out,
                 "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> vs \
                  <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td><td class=\"counts\">{}</td>\
-                 <td>{} <ul class=\"invariants\">{invariants}</ul></td>\
-                 <td class=\"note\">no checker results in these results</td>\
-                 <td class=\"call call-{}\">{}</td></tr>",
+                 <td>{}<ul class=\"invariants\">{invariants}</ul></td>\
+                 <td>{}</td><td class=\"call call-{}\">{}</td></tr>",
                 escape(&run.run),
                 escape(&verdict.input),
                 escape(&h.unsafe_variant),
@@ -149,7 +167,8 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 comparison_cell(h),
                 escape(&verdict.holds),
                 savings_cell(&verdict.instructions),
-                verdict.invariants.len(),
+                unsafe_code_summary(verdict),
+                status_cell(&verdict.soundness),
                 h.call.label().replace(' ', "-"),
                 h.call.label(),
             );

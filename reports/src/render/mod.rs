@@ -6,6 +6,7 @@ pub mod plots;
 
 mod family;
 mod index;
+mod soundness;
 
 use crate::analyze::Ledger;
 
@@ -22,6 +23,9 @@ pub fn raw_dir(run: &str) -> String {
     format!("raw/{}", html::slug(run))
 }
 
+/// Where, relative to the site root, the checkers' results are copied.
+pub const RAW_SOUNDNESS: &str = "raw/soundness.json";
+
 /// Every page and plot, plus `ledger.json`.
 pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, String> {
     let names: Vec<String> = ledger
@@ -33,8 +37,13 @@ pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, String> {
         path: "index.html".to_owned(),
         bytes: html::page("unsafe-ledger: verdicts", &names, &index::body(ledger)).into_bytes(),
     }];
+    files.push(SiteFile {
+        path: soundness::PAGE.to_owned(),
+        bytes: html::page("unsafe-ledger: soundness", &names, &soundness::body(ledger))
+            .into_bytes(),
+    });
     for report in &ledger.families {
-        let (body, plots) = family::body(report)?;
+        let (body, plots) = family::body(report, ledger.soundness.is_some())?;
         files.push(SiteFile {
             path: html::family_page(&report.family.name),
             bytes: html::page(

@@ -65,6 +65,20 @@ pub struct VariantEntry {
     pub requires: Vec<String>,
     /// Whether it takes ownership of a copy of the input (made outside the timed region).
     pub consumes: bool,
+    /// For unsafe variants: where its unsafe code is and how many unsafe operations it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_code: Option<UnsafeCodeEntry>,
+}
+
+/// The unsafe code of one variant, as counted from the kernels' source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsafeCodeEntry {
+    /// The source file, relative to the workspace root.
+    pub file: String,
+    /// The items (functions, impls) that hold the variant's unsafe code.
+    pub items: Vec<String>,
+    /// `unsafe {}` blocks (one operation each) plus `unsafe impl`s in those items.
+    pub operations: usize,
 }
 
 /// One input, named `shape/size`.
@@ -149,6 +163,11 @@ impl VariantEntry {
                 .map(|p| p.describe())
                 .collect(),
             consumes: variant.run.consumes(),
+            unsafe_code: variant.unsafe_code.map(|code| UnsafeCodeEntry {
+                file: code.file.to_owned(),
+                items: strings(code.items),
+                operations: code.operations,
+            }),
         }
     }
 }

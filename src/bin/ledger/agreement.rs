@@ -2,12 +2,15 @@
 //!
 //! Used to validate the QEMU counting method: the x86_64 build counted under `qemu-x86_64`
 //! with the plugin and under callgrind must agree within a tolerance for every variant.
+//! A case either file marks as not repeatable (multi-threaded variants, whose idle workers
+//! spin a varying number of times) cannot validate anything: it is listed as excluded, with
+//! its numbers, and does not count against the tolerance.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use reports::wire::instructions::InstructionFile;
+use reports::wire::instructions::{CountEntry, InstructionFile};
 use serde::Serialize;
 
 use crate::shown;
@@ -37,9 +40,18 @@ struct Agreement {
     compared: usize,
     /// Cases beyond the tolerance.
     beyond: usize,
-    /// The largest relative difference seen.
+    /// The largest relative difference seen among compared cases.
     worst: f64,
     cases: Vec<CaseAgreement>,
+    /// Cases in both files left out of the comparison, with the reason.
+    excluded: Vec<Excluded>,
+}
+
+#[derive(Serialize)]
+struct Excluded {
+    #[serde(flatten)]
+    case: CaseAgreement,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -70,24 +82,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             reference.arch
         );
     }
-    let reference_counts: BTreeMap<(&str, &str, &str), f64> = reference
+    let reference_counts: BTreeMap<(&str, &str, &str), &CountEntry> = reference
         .counts
         .iter()
-        .map(|c| {
-            (
-                (c.family.as_str(), c.variant.as_str(), c.input.as_str()),
-                c.per_call,
-            )
-        })
+        .map(|c| ((c.family.as_str(), c.variant.as_str(), c.input.as_str()), c))
         .collect();
     let mut cases = Vec::new();
+    let mut excluded = Vec::new();
     for count in &checked.counts {
         let key = (
             count.family.as_str(),
             count.variant.as_str(),
             count.input.as_str(),
         );
-        let Some(&expected) = reference_counts.get(&key) else {
+        let Some(&expected_entry) = reference_counts.get(&key) else {
             eprintln!(
                 "   only in {}: {}/{} on {}",
                 shown(&args.checked),
@@ -97,6 +105,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             );
             continue;
         };
+        let expected = expected_entry.per_call;
         let relative = if expected == 0.0 {
             if count.per_call == 0.0 {
                 0.0
@@ -106,17 +115,46 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         } else {
             (count.per_call - expected) / expected
         };
-        cases.push(CaseAgreement {
+        let case = CaseAgreement {
             family: count.family.clone(),
             variant: count.variant.clone(),
             input: count.input.clone(),
             checked: count.per_call,
             reference: expected,
             relative,
-        });
+        };
+        let unrepeatable: Vec<String> = [(count, &args.checked), (expected_entry, &args.reference)]
+            .into_iter()
+            .filter(|(entry, _)| !entry.repeatable)
+            .map(|(_, path)| shown(path))
+            .collect();
+        if unrepeatable.is_empty() {
+            cases.push(case);
+        } else {
+            eprintln!(
+                "   excluded, not repeatable in {}: {}/{} on {}: {} vs {} ({:+.2}%)",
+                unrepeatable.join(" and "),
+                case.family,
+                case.variant,
+                case.input,
+                case.checked,
+                case.reference,
+                case.relative * 100.0
+            );
+            excluded.push(Excluded {
+                case,
+                reason: format!(
+                    "not repeatable in {}: repeated counts of the same case differed",
+                    unrepeatable.join(" and ")
+                ),
+            });
+        }
     }
     if cases.is_empty() {
-        bail!("the files have no case in common");
+        bail!(
+            "the files have no repeatable case in common ({} excluded as not repeatable)",
+            excluded.len()
+        );
     }
     let beyond: Vec<&CaseAgreement> = cases
         .iter()
@@ -139,11 +177,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .map(|c| c.relative.abs())
         .fold(0.0_f64, f64::max);
     println!(
-        "{} of {} cases within {:.1}% (worst {:.2}%)",
+        "{} of {} cases within {:.1}% (worst {:.2}%); {} excluded as not repeatable",
         cases.len() - beyond.len(),
         cases.len(),
         args.tolerance * 100.0,
-        worst * 100.0
+        worst * 100.0,
+        excluded.len()
     );
     let agreement = Agreement {
         checked: shown(&args.checked),
@@ -153,6 +192,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         beyond: beyond.len(),
         worst,
         cases,
+        excluded,
     };
     if let Some(out) = &args.out {
         write_json(out, &agreement)?;

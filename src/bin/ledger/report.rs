@@ -9,6 +9,8 @@ use crate::shown;
 
 /// Where `scripts/bench.sh` saves results, one directory per host and architecture.
 pub const DEFAULT_RESULTS: &str = "target/ledger/results";
+/// Where `scripts/soundness.sh` writes the checkers' results.
+pub const DEFAULT_SOUNDNESS: &str = "target/ledger/soundness/soundness.json";
 /// Where the site goes by default.
 pub const DEFAULT_SITE: &str = "target/ledger/site";
 
@@ -17,6 +19,10 @@ pub struct Args {
     /// A results directory (repeatable); default: every directory under target/ledger/results.
     #[arg(long = "results", value_name = "DIR")]
     results: Vec<PathBuf>,
+    /// The checkers' results (`soundness.json`); default: target/ledger/soundness/soundness.json
+    /// when it exists. Without them every unsafe variant is shown as not checked.
+    #[arg(long, value_name = "FILE")]
+    soundness: Option<PathBuf>,
     /// Where to write the site (replaced as a whole once complete).
     #[arg(long, value_name = "DIR", default_value = DEFAULT_SITE)]
     out: PathBuf,
@@ -32,7 +38,18 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     for dir in &results {
         eprintln!("reading {}", shown(dir));
     }
-    let built = reports::build(&results, &args.out).map_err(anyhow::Error::msg)?;
+    let soundness = args.soundness.clone().or_else(|| {
+        let default = PathBuf::from(DEFAULT_SOUNDNESS);
+        default.is_file().then_some(default)
+    });
+    match &soundness {
+        Some(path) => eprintln!("reading {}", shown(path)),
+        None => eprintln!(
+            "no {DEFAULT_SOUNDNESS}: unsafe variants shown as not checked (run scripts/soundness.sh)"
+        ),
+    }
+    let built =
+        reports::build(&results, soundness.as_deref(), &args.out).map_err(anyhow::Error::msg)?;
     eprintln!(
         "wrote {} ({} files from {} benchmarks) in {:.1?}",
         shown(&args.out.join("index.html")),
