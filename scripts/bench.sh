@@ -2,29 +2,38 @@
 # The main command: measure every family and build the report site.
 #
 # Options:
-#   --quick             a first look (headline shapes, short measurements, no instruction counts)
+#   --quick             a first look (headline shapes, short measurements, no instruction counts,
+#                       no flamegraphs)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
+#   --no-flamegraphs    skip the flamegraphs (pprof, 2 s per variant at each headline input)
 #   --aarch64           also cross-build for aarch64 and count its instructions under QEMU
 #                       (scripts/aarch64.sh; emulated counts, never times)
+#   --soundness         also run scripts/soundness.sh (Miri, sanitizers, hazards, fuzzing;
+#                       about 20 minutes) so the site's soundness column is filled in
 # Environment:
 #   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
 #
 # Results go to target/ledger/results/<arch>-<host>/ (provenance.json, catalog.json,
 # criterion/), the site to target/ledger/site/index.html. Results from other hosts copied
-# under target/ledger/results/ are merged into the same site.
+# under target/ledger/results/ are merged into the same site, and so are the checkers'
+# results in target/ledger/soundness/ when scripts/soundness.sh has written them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 quick=0
 instructions=1
+flamegraphs=1
 aarch64=0
+soundness=0
 for arg in "$@"; do
     case "$arg" in
-        --quick) quick=1 instructions=0 ;;
+        --quick) quick=1 instructions=0 flamegraphs=0 ;;
         --no-instructions) instructions=0 ;;
+        --no-flamegraphs) flamegraphs=0 ;;
         --aarch64) aarch64=1 ;;
-        -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+        --soundness) soundness=1 ;;
+        -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
         *) die "unknown option '$arg' (try --help)" ;;
     esac
 done
@@ -51,6 +60,14 @@ mkdir -p "$results"
 step "throughput: criterion, $plan plan (criterion output in $results/criterion)"
 CRITERION_HOME="$PWD/$results/criterion" cargo bench --locked --bench throughput
 
+if ((flamegraphs)); then
+    # Profiling mode measures nothing and leaves the measurements above untouched; each graph
+    # goes beside its benchmark's results, where the report links it.
+    step "flamegraphs: every variant at each family's headline input, 2 s each under pprof"
+    LEDGER_HEADLINES=1 CRITERION_HOME="$PWD/$results/criterion" \
+        cargo bench --locked --bench throughput -- --profile-time 2
+fi
+
 if ((instructions)); then
     ensure_apt valgrind=valgrind
     ensure_gungraun_runner
@@ -70,7 +87,14 @@ if ((aarch64)); then
     scripts/aarch64.sh --results "$results"
 fi
 
+soundness_failed=0
+if ((soundness)); then
+    # A finding must still reach the site, so the run carries on and fails at the end.
+    scripts/soundness.sh || soundness_failed=1
+fi
+
 step "building the site"
 "$ledger" report --out target/ledger/site
+((soundness_failed == 0)) || die "scripts/soundness.sh reported findings (shown on the site)"
 
 step "done: open target/ledger/site/index.html"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Soundness evidence: every unsafe variant alone under Miri (Stacked Borrows and Tree Borrows)
 # and AddressSanitizer, the kernels' whole suite under Miri (Tree Borrows) and AddressSanitizer,
-# and the hazard gallery (kernels/hazards) under Miri, AddressSanitizer or ThreadSanitizer and
-# a plain debug build, each beside the safe way that refuses it.
+# the hazard gallery (kernels/hazards) under Miri, AddressSanitizer or ThreadSanitizer and
+# a plain debug build, each beside the safe way that refuses it, and differential fuzzing of
+# every family against its safe reference (kernels/fuzz, one bounded run per target).
 #
-# Installs what it needs, once: the nightly toolchain with miri and rust-src.
+# Installs what it needs, once: the nightly toolchain with miri and rust-src, and cargo-fuzz.
 # Writes target/ledger/soundness/soundness.json, which `ledger report` reads. Fails when a
 # checker reports anything about an unsafe variant, or safe Rust fails to refuse a hazard
 # (the hazards themselves are expected to be caught, or recorded as missed).
@@ -13,6 +14,7 @@
 #   --variant FAMILY/VARIANT   only this unsafe variant (repeatable); no suites, no hazards
 #   --no-sanitizers            Miri only
 #   --no-hazards, --no-suites
+#   --fuzz-seconds N           seconds per fuzz target (default 60; 0 skips fuzzing)
 # Measured on 2 cores: the per-variant Miri runs (both models) take about 4 minutes, the ASan
 # build and per-variant runs about 4 more; the whole suite under Tree Borrows takes longer than
 # 12 minutes (skip it with --no-suites for a quicker pass).
@@ -21,11 +23,15 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 case "${1:-}" in
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 esac
 
 need_cargo
 ensure_nightly miri rust-src
+if ! command -v cargo-fuzz >/dev/null; then
+    step "installing cargo-fuzz (about a minute)"
+    cargo install --locked cargo-fuzz
+fi
 step "building the ledger command"
 cargo build --release --locked --bin ledger
 step "checkers over every unsafe variant and the hazard gallery (progress per check)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: formatting, lints, every test, and the unsafe paths under Miri.
+# The test command: formatting, lints, every test, the report site loaded in headless Chromium,
+# and the unsafe paths under Miri.
 #
-# Installs what it needs (rustfmt and clippy on stable; nightly with miri and rust-src) once.
+# Installs what it needs (rustfmt and clippy on stable; nightly with miri and rust-src; Debian's
+# chromium) once.
 # Options:
 #   --no-miri   skip the Miri stage (a quick local check; CI always runs it)
 set -euo pipefail
@@ -12,7 +14,7 @@ miri=1
 for arg in "$@"; do
     case "$arg" in
         --no-miri) miri=0 ;;
-        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
         *) die "unknown option '$arg' (try --help)" ;;
     esac
 done
@@ -38,6 +40,12 @@ cargo test --workspace --locked
 
 step "benches compile and run once each (cargo bench -- --test, quick plan)"
 LEDGER_QUICK=1 cargo bench --locked --bench throughput -- --test >/dev/null
+
+step "the site built from the test fixtures (real results), checked in headless Chromium"
+fixtures=reports/tests/fixtures
+cargo run --locked --quiet --bin ledger -- report --results "$fixtures/x86_64-fixture" \
+    --soundness "$fixtures/soundness.json" --out target/ledger/fixture-site
+scripts/check-site.sh target/ledger/fixture-site target/ledger/fixture-site-index.png
 
 if ((miri)); then
     ensure_nightly miri rust-src

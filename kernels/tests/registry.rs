@@ -73,6 +73,10 @@ fn only_unsafe_variants_state_invariants_and_skipped_work() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "reads source files, which Miri's isolation forbids; no unsafe code runs"
+)]
 fn unsafe_variants_and_only_they_locate_their_unsafe_code() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for f in FAMILIES {

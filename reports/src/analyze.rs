@@ -22,7 +22,7 @@ use crate::verdict::{Call, classify, rule_text};
 use crate::wire::catalog::{Catalog, FamilyEntry, UnsafeCodeEntry, VariantEntry};
 use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
-use crate::wire::soundness::{Checker, HazardRecord, SuiteCheck};
+use crate::wire::soundness::{Checker, FuzzRun, HazardRecord, SuiteCheck};
 
 /// Version of the `ledger.json` format.
 pub const LEDGER_SCHEMA: u32 = 1;
@@ -71,6 +71,8 @@ pub struct SoundnessRun {
     pub suites: Vec<SuiteCheck>,
     /// The hazard gallery.
     pub hazards: Vec<HazardRecord>,
+    /// Differential fuzzing runs.
+    pub fuzz: Vec<FuzzRun>,
 }
 
 /// A family's results on every run.
@@ -221,6 +223,7 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
             checkers: s.file.checkers.clone(),
             suites: s.file.suites.clone(),
             hazards: s.file.hazards.clone(),
+            fuzz: s.file.fuzz.clone(),
         }),
         problems,
     }

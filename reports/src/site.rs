@@ -39,9 +39,9 @@ pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> 
                 if let Some(parent) = target.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                fs::copy(source, &target)?;
+                mirror_file(source, &target)?;
             } else {
-                copy_tree(source, &target)?;
+                mirror_tree(source, &target)?;
             }
         }
         Ok(())
@@ -65,15 +65,37 @@ pub fn write_site(out: &Path, files: &[SiteFile], raw: &[(String, PathBuf)]) -> 
 
 /// Copies the regular files and directories under `from` into `to`, creating it.
 pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    walk_tree(from, to, &|from, to| fs::copy(from, to).map(|_| ()))
+}
+
+/// Like [`copy_tree`], but hard-links files where the file system allows it: results hold
+/// thousands of small files and are replaced, never edited, by the next run, so the site's
+/// copy needs no bytes of its own.
+fn mirror_tree(from: &Path, to: &Path) -> io::Result<()> {
+    walk_tree(from, to, &mirror_file)
+}
+
+fn mirror_file(from: &Path, to: &Path) -> io::Result<()> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to).map(|_| ())
+}
+
+fn walk_tree(
+    from: &Path,
+    to: &Path,
+    file: &dyn Fn(&Path, &Path) -> io::Result<()>,
+) -> io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
+            walk_tree(&entry.path(), &target, file)?;
         } else if kind.is_file() {
-            fs::copy(entry.path(), &target)?;
+            file(&entry.path(), &target)?;
         }
     }
     Ok(())

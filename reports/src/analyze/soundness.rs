@@ -96,7 +96,10 @@ fn status(checks: &[VariantCheck], have_results: bool) -> Status {
     let not_run: Vec<String> = checks
         .iter()
         .filter(|c| c.outcome == Outcome::NotRun)
-        .map(|c| format!("{}: {}", c.checker, c.note.as_deref().unwrap_or("not run")))
+        .map(|c| {
+            let why = c.note.as_deref().unwrap_or("not run");
+            format!("{}: {}", c.checker, why.trim_start_matches("not run: "))
+        })
         .collect();
     if checkers.is_empty() {
         let why = if !have_results {

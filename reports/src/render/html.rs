@@ -109,7 +109,8 @@ ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
 .flag{color:#9b2a10;font-weight:700;cursor:help}
 td.num .note{white-space:normal}
 .clean{color:#1d7a3a;font-weight:600}.finding{color:#b3261e;font-weight:700}
-.missed{color:#8a6d00;font-weight:600}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
+.missed{color:#8a6d00;font-weight:600}
+td.holds{min-width:16rem;font-size:.85rem}details summary{cursor:pointer;white-space:nowrap}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
 ";
 
 /// A whole page: `title`, a navigation bar over every family page, and `body`.

@@ -7,6 +7,7 @@ use super::html::{count, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
 use crate::analyze::{Comparison, Ledger, Verdict};
+use crate::wire::soundness::Outcome;
 
 pub fn body(ledger: &Ledger) -> String {
     let mut out = String::new();
@@ -60,7 +61,8 @@ fn savings_cell(savings: &[Saving]) -> String {
                 escape(&s.arch),
                 if s.emulated { " (emulated)" } else { "" },
                 difference(s.saved),
-                -100.0 * s.fraction,
+                // Adding 0.0 turns -0.0 into 0.0: no difference shows as +0.00%.
+                -100.0 * s.fraction + 0.0,
                 count(s.unsafe_per_call),
                 count(s.safe_per_call),
             );
@@ -84,6 +86,33 @@ fn savings_cell(savings: &[Saving]) -> String {
         .collect()
 }
 
+/// The differential fuzzing that covered `family`, in a line.
+fn fuzz_note(ledger: &Ledger, family: &str) -> String {
+    let Some(run) = &ledger.soundness else {
+        return String::new();
+    };
+    run.fuzz
+        .iter()
+        .filter(|f| f.families.iter().any(|name| name == family))
+        .map(|f| {
+            let outcome = match f.outcome {
+                Outcome::Clean => "no mismatch or crash".to_owned(),
+                Outcome::Finding => format!(
+                    "<span class=\"finding\">FINDING</span> {}",
+                    escape(f.finding.as_deref().unwrap_or(""))
+                ),
+                Outcome::NotRun => "not run".to_owned(),
+            };
+            format!(
+                "<br><span class=\"note\">fuzzed against the reference: {} inputs in {} s, \
+                 {outcome}</span>",
+                count(f.executions as f64),
+                f.seconds
+            )
+        })
+        .collect()
+}
+
 /// How much unsafe code the headline variant has and how many invariants it relies on.
 fn unsafe_code_summary(verdict: &Verdict) -> String {
     let invariants = match verdict.invariants.len() {
@@ -92,22 +121,22 @@ fn unsafe_code_summary(verdict: &Verdict) -> String {
     };
     match &verdict.unsafe_code {
         Some(code) => format!(
-            "<span title=\"in {} of {}\">{} unsafe operation{}</span>, {invariants}:",
+            "<span title=\"in {} of {}\">{} unsafe operation{}</span>, {invariants}",
             escape(&code.items.join("; ")),
             escape(&code.file),
             code.operations,
             if code.operations == 1 { "" } else { "s" }
         ),
-        None => format!("{invariants}:"),
+        None => invariants,
     }
 }
 
 fn verdict_table(out: &mut String, ledger: &Ledger) {
     out.push_str(
         "<div class=\"scroll\"><table id=\"verdicts\"><thead><tr><th>family</th><th>host</th>\
-         <th>headline input</th><th>unsafe vs best safe</th><th>speedup [95% CI]</th>\
-         <th>skips / holds when</th><th>instructions saved</th><th>unsafe code</th>\
-         <th>soundness</th><th>verdict</th></tr></thead><tbody>\n",
+         <th>headline input</th><th>verdict</th><th>speedup [95% CI]</th>\
+         <th>unsafe vs best safe</th><th>soundness</th><th>instructions saved</th>\
+         <th>unsafe code</th><th>skips / holds when</th></tr></thead><tbody>\n",
     );
     let mut rows = 0;
     for report in &ledger.families {
@@ -154,23 +183,27 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 .iter()
                 .map(|i| format!("<li>{}</li>", escape(i)))
                 .collect();
+            // The columns a reviewer acts on come first; the long explanations last, the
+            // invariants folded.
             let _ = writeln!(
                 out,
-                "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> vs \
-                 <code>{}</code></td><td class=\"num\">{}{like}</td><td>{}</td><td class=\"counts\">{}</td>\
-                 <td>{}<ul class=\"invariants\">{invariants}</ul></td>\
-                 <td>{}</td><td class=\"call call-{}\">{}</td></tr>",
+                "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td>\
+                 <td class=\"call call-{}\">{}</td><td class=\"num\">{}{like}</td>\
+                 <td><code>{}</code> vs <code>{}</code></td><td>{}</td>\
+                 <td class=\"counts\">{}</td><td><details><summary>{}</summary>\
+                 <ul class=\"invariants\">{invariants}</ul></details></td><td class=\"holds\">{}</td>\
+                 </tr>",
                 escape(&run.run),
                 escape(&verdict.input),
-                escape(&h.unsafe_variant),
-                escape(&h.safe_variant),
-                comparison_cell(h),
-                escape(&verdict.holds),
-                savings_cell(&verdict.instructions),
-                unsafe_code_summary(verdict),
-                status_cell(&verdict.soundness),
                 h.call.label().replace(' ', "-"),
                 h.call.label(),
+                comparison_cell(h),
+                escape(&h.unsafe_variant),
+                escape(&h.safe_variant),
+                status_cell(&verdict.soundness) + &fuzz_note(ledger, &family.name),
+                savings_cell(&verdict.instructions),
+                unsafe_code_summary(verdict),
+                escape(&verdict.holds),
             );
         }
     }

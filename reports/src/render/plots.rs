@@ -1,7 +1,7 @@
 //! SVG plots drawn with plotters: throughput against input size, and the speedup of unsafe over
 //! safe against input size with its interval band. Both axes of size plots are logarithmic.
 
-use plotters::coord::combinators::LogCoord;
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::prelude::*;
 
 /// One line of a throughput plot.
@@ -83,7 +83,30 @@ fn span(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     (lo <= hi).then_some((lo / 1.6, hi * 1.6))
 }
 
-type LogLog<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+type LogLog<'a> =
+    ChartContext<'a, SVGBackend<'a>, Cartesian2d<WithKeyPoints<LogCoord<f64>>, LogCoord<f64>>>;
+
+/// Size ticks at round sizes: powers of two for bytes (16B, 1KiB, 64KiB...), powers of ten for
+/// counts, thinned to at most eight.
+fn size_key_points(lo: f64, hi: f64, bytes: bool) -> Vec<f64> {
+    let base: f64 = if bytes { 2.0 } else { 10.0 };
+    let first = lo.log(base).ceil() as i32;
+    let last = hi.log(base).floor() as i32;
+    if last < first {
+        return vec![(lo * hi).sqrt()];
+    }
+    let step = ((last - first) / 8 + 1).max(1);
+    // Bytes step by whole factors of 4 or 16 so the labels stay on KiB/MiB boundaries.
+    let step = if bytes && step > 1 && step % 2 == 1 {
+        step + 1
+    } else {
+        step
+    };
+    (first..=last)
+        .filter(|e| (e - first) % step == 0)
+        .map(|e| base.powi(e))
+        .collect()
+}
 
 /// A log-log chart's frame: caption, axes and legend around the series `draw` adds.
 struct Frame<'t> {
@@ -110,7 +133,9 @@ impl Frame<'_> {
                 .x_label_area_size(38)
                 .y_label_area_size(64)
                 .build_cartesian_2d(
-                    (self.x.0..self.x.1).log_scale(),
+                    (self.x.0..self.x.1)
+                        .log_scale()
+                        .with_key_points(size_key_points(self.x.0, self.x.1, self.bytes)),
                     (self.y.0..self.y.1).log_scale(),
                 )
                 .map_err(|e| e.to_string())?;
@@ -261,6 +286,18 @@ pub fn speedup_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_ticks_fall_on_round_sizes() {
+        assert_eq!(
+            size_key_points(10.0, 100_000.0, true),
+            [16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0]
+        );
+        assert_eq!(size_key_points(500.0, 2000.0, true), [512.0, 1024.0]);
+        assert_eq!(size_key_points(5.0, 2000.0, false), [10.0, 100.0, 1000.0]);
+        assert_eq!(size_key_points(3.0, 5.0, true).len(), 1);
+        assert!(size_key_points(10.0, 1e9, true).len() <= 8);
+    }
 
     #[test]
     fn size_ticks() {

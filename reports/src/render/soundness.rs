@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use super::html::{escape, family_page};
+use super::html::{count, escape, family_page};
 use crate::analyze::soundness::{Status, VariantSoundness};
 use crate::analyze::{FamilyReport, Ledger};
-use crate::wire::soundness::{HazardRecord, Outcome};
+use crate::wire::soundness::{FuzzRun, HazardRecord, Outcome};
 
 /// The page's file name.
 pub const PAGE: &str = "soundness.html";
@@ -173,6 +173,7 @@ pub fn body(ledger: &Ledger) -> String {
         out.push_str("</tbody></table></div>\n");
     }
 
+    fuzzing(&mut out, &run.fuzz);
     hazard_gallery(&mut out, &run.hazards);
 
     out.push_str(
@@ -189,6 +190,44 @@ pub fn body(ledger: &Ledger) -> String {
     }
     out.push_str("</tbody></table></div>\n");
     out
+}
+
+fn fuzzing(out: &mut String, runs: &[FuzzRun]) {
+    out.push_str("<h2 id=\"fuzzing\">Differential fuzzing</h2>\n");
+    if runs.is_empty() {
+        out.push_str("<p class=\"note\">No fuzzing was run for these results.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<p class=\"note\">libFuzzer feeds the same arbitrary input to every variant of each \
+         family (an unsafe variant only once its preconditions were checked by safe code) and \
+         requires the safe reference's answer, under AddressSanitizer \
+         (<code>kernels/fuzz</code>).</p><div class=\"scroll\"><table><thead><tr>\
+         <th>target</th><th>families</th><th>seconds</th><th>executions</th><th>outcome</th>\
+         </tr></thead><tbody>",
+    );
+    for r in runs {
+        let detail = [r.finding.as_deref(), r.artifact.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; input saved as ");
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td>{}</tr>",
+            escape(&r.target),
+            escape(&r.families.join(", ")),
+            r.seconds,
+            count(r.executions as f64),
+            outcome_cell(
+                &r.outcome,
+                (!detail.is_empty()).then_some(detail.as_str()),
+                None
+            )
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 fn hazard_gallery(out: &mut String, hazards: &[HazardRecord]) {

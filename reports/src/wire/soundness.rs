@@ -1,10 +1,11 @@
 //! `soundness.json`: what the checkers found, written by `ledger soundness`
 //! (`scripts/soundness.sh`) under `target/ledger/soundness/`.
 //!
-//! Three kinds of evidence: each unsafe variant run alone under each checker (Miri with Stacked
+//! Four kinds of evidence: each unsafe variant run alone under each checker (Miri with Stacked
 //! Borrows, Miri with Tree Borrows, AddressSanitizer), the kernels' whole test suites under the
-//! checkers, and the hazard gallery: each classic mistake run alone under each checker, with
-//! whether the checker caught it and its first error line, beside the safe way that refuses it.
+//! checkers, the hazard gallery (each classic mistake run alone under each checker, with
+//! whether the checker caught it and its first error line, beside the safe way that refuses it),
+//! and differential fuzzing of every family against its safe reference.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,30 @@ pub struct SoundnessFile {
     pub suites: Vec<SuiteCheck>,
     /// The hazard gallery.
     pub hazards: Vec<HazardRecord>,
+    /// Differential fuzzing, one bounded run per fuzz target.
+    #[serde(default)]
+    pub fuzz: Vec<FuzzRun>,
+}
+
+/// One bounded libFuzzer run of a differential target (`kernels/fuzz`): every variant of the
+/// target's families against the safe reference on each generated input, built with
+/// AddressSanitizer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuzzRun {
+    /// The fuzz target.
+    pub target: String,
+    /// The families it checks.
+    pub families: Vec<String>,
+    /// How long it was allowed to run, in seconds.
+    pub seconds: u64,
+    /// Inputs executed, as libFuzzer reported them.
+    pub executions: u64,
+    /// `clean` (no mismatch, no crash), `finding`, or `not-run`.
+    pub outcome: Outcome,
+    /// The first error line, on a finding.
+    pub finding: Option<String>,
+    /// Where libFuzzer saved the input that failed.
+    pub artifact: Option<String>,
 }
 
 /// A checker and how it was run.

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use reports::wire::soundness::{
-    Checker, HazardCheck, HazardRecord, Outcome, SOUNDNESS_SCHEMA, SafeRefusal, SoundnessFile,
-    SuiteCheck, VariantCheck,
+    Checker, FuzzRun, HazardCheck, HazardRecord, Outcome, SOUNDNESS_SCHEMA, SafeRefusal,
+    SoundnessFile, SuiteCheck, VariantCheck,
 };
 
 use crate::{last_lines, write_json};
@@ -49,7 +49,19 @@ pub struct Args {
     /// Skip AddressSanitizer and ThreadSanitizer.
     #[arg(long)]
     no_sanitizers: bool,
+    /// Seconds of differential fuzzing per fuzz target (cargo-fuzz, nightly); 0 skips it.
+    #[arg(long, default_value_t = 60)]
+    fuzz_seconds: u64,
 }
+
+/// The fuzz targets of `kernels/fuzz` and the families each checks; a test keeps this list
+/// and the targets' sources in step, and every family with an unsafe variant covered.
+pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
+    ("text", &["text"]),
+    ("cast", &["cast", "cast_u64"]),
+    ("serial", &["serial_encode", "serial_decode"]),
+    ("pool", &["pool", "pool_rayon"]),
+];
 
 /// A checker: its record name and how to run a test binary or program under it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -99,9 +111,9 @@ impl Tool {
                 "cargo +nightly, RUSTFLAGS=-Zsanitizer=address, --target {HOST_TARGET}, \
                  ASAN_OPTIONS=detect_stack_use_after_return=1, inputs up to {ASAN_MAX_UNITS} units"
             ),
-            Self::Thread => {
-                format!("cargo +nightly, RUSTFLAGS=-Zsanitizer=thread, --target {HOST_TARGET}")
-            }
+            Self::Thread => format!(
+                "cargo +nightly -Zbuild-std, RUSTFLAGS=-Zsanitizer=thread, --target {HOST_TARGET}"
+            ),
             Self::NativeDebug => "cargo build (stable, debug: debug assertions and the \
                                   standard library's precondition checks on)"
                 .to_owned(),
@@ -184,6 +196,27 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
 
+    let mut fuzz = Vec::new();
+    if args.fuzz_seconds > 0 && !only_variants {
+        progress("building the fuzz targets (cargo-fuzz, AddressSanitizer)");
+        for (target, families) in FUZZ_TARGETS {
+            progress(&format!(
+                "fuzz {target} ({}) for {} s",
+                families.join(", "),
+                args.fuzz_seconds
+            ));
+            let run = fuzz_run(target, families, args.fuzz_seconds)?;
+            progress(&format!(
+                "  {} executions{}",
+                run.executions,
+                run.finding
+                    .as_deref()
+                    .map_or_else(String::new, |f| format!(", FINDING: {f}"))
+            ));
+            fuzz.push(run);
+        }
+    }
+
     let mut checkers: Vec<Tool> = tools.clone();
     if !hazards.is_empty() {
         checkers.extend([Tool::MiriNoSymbolicAlignment, Tool::NativeDebug]);
@@ -205,6 +238,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         variants,
         suites,
         hazards,
+        fuzz,
     };
     write_json(&args.out.join("soundness.json"), &file)?;
 
@@ -218,6 +252,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 .iter()
                 .filter(|s| s.outcome == Outcome::Finding)
                 .map(|s| format!("{} under {}", s.suite, s.checker)),
+        )
+        .chain(
+            file.fuzz
+                .iter()
+                .filter(|f| f.outcome == Outcome::Finding)
+                .map(|f| format!("fuzz target {}", f.target)),
         )
         .collect();
     let clean = file
@@ -337,6 +377,11 @@ fn cargo(tool: Tool, subcommand: &str, rayon: bool, vars: &[(&str, String)]) -> 
             };
             // The host target keeps build scripts and proc-macros out of the sanitizer.
             command.args(["+nightly", subcommand, "--locked", "--target", HOST_TARGET]);
+            if tool == Tool::Thread {
+                // ThreadSanitizer changes the ABI: the standard library must be built with it
+                // too (from rust-src), or rustc refuses to link it.
+                command.arg("-Zbuild-std");
+            }
             command.env("RUSTFLAGS", flag);
             command.env("RUSTDOCFLAGS", flag);
             command.env("CARGO_TARGET_DIR", dir);
@@ -384,7 +429,7 @@ fn variant_check(tool: Tool, family: &str, variant: &str) -> anyhow::Result<Vari
     command
         .args(["-p", "unsafe-ledger-kernels", "--test", "soundness"])
         .args(["--", "--nocapture"]);
-    if rayon {
+    if rayon && tool.miri_flags(true).is_some() {
         check.note = Some("permissive provenance (rayon)".to_owned());
     }
     let out = output(&mut command)?;
@@ -476,6 +521,66 @@ fn suite_check(tool: Tool) -> anyhow::Result<SuiteCheck> {
         },
         passed,
         finding: (!clean).then(|| first_error(tool, &stderr, &stdout)),
+    })
+}
+
+/// One bounded run of a differential fuzz target; a mismatch or crash is a finding.
+fn fuzz_run(target: &str, families: &[&str], seconds: u64) -> anyhow::Result<FuzzRun> {
+    let out = output(
+        Command::new("cargo")
+            .current_dir("kernels")
+            .args(["+nightly", "fuzz", "run", target])
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}")),
+    )?;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    let executions = stderr
+        .lines()
+        .filter_map(|l| l.split_once("Done ")?.1.split(' ').next()?.parse().ok())
+        .next_back();
+    // libFuzzer prints `#N ...` status lines as it runs; none means the target never started.
+    let started = stderr.lines().any(|l| l.starts_with("#"));
+    if !started {
+        bail!(
+            "the fuzz target {target} did not start (is cargo-fuzz installed?):\n{}",
+            last_lines(&stderr, 20)
+        );
+    }
+    let artifact = stderr
+        .lines()
+        .find_map(|l| {
+            l.split_once("Test unit written to ")?
+                .1
+                .split_whitespace()
+                .next()
+        })
+        .map(str::to_owned);
+    let clean = out.status.success() && executions.is_some();
+    let last_count = || {
+        stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix('#')?.split_whitespace().next()?.parse().ok())
+            .next_back()
+            .unwrap_or(0)
+    };
+    Ok(FuzzRun {
+        target: target.to_owned(),
+        families: families.iter().map(|f| (*f).to_owned()).collect(),
+        seconds,
+        executions: executions.unwrap_or_else(last_count),
+        outcome: if clean {
+            Outcome::Clean
+        } else {
+            Outcome::Finding
+        },
+        finding: (!clean).then(|| {
+            stderr
+                .lines()
+                .chain(stdout.lines())
+                .find(|l| l.contains("panicked at") || l.contains("ERROR: "))
+                .map_or_else(|| last_lines(&stderr, 3), |l| l.trim().to_owned())
+        }),
+        artifact,
     })
 }
 
@@ -596,4 +701,32 @@ fn hazard_check(tool: Tool, command: &mut Command) -> anyhow::Result<HazardCheck
             format!("not caught; the program saw: {}", observed.unwrap_or(""))
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FUZZ_TARGETS;
+
+    #[test]
+    fn every_family_with_unsafe_code_has_a_fuzz_target_that_checks_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (target, families) in FUZZ_TARGETS {
+            let path = root.join(format!("kernels/fuzz/fuzz_targets/{target}.rs"));
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            for family in *families {
+                assert!(
+                    source.contains(&format!("check_family(\"{family}\"")),
+                    "{target}.rs does not check {family}"
+                );
+            }
+        }
+        for (family, _) in kernels::unsafe_variants() {
+            assert!(
+                FUZZ_TARGETS.iter().any(|(_, fs)| fs.contains(&family.name)),
+                "no fuzz target checks {}",
+                family.name
+            );
+        }
+    }
 }

@@ -1,0 +1,64 @@
+//! Differential fuzzing of the kernels: the same arbitrary input goes to every variant of a
+//! family, and each must agree with the family's safe reference.
+//!
+//! An unsafe variant sees an input only after its preconditions were checked by safe code (the
+//! registry's `bind`, e.g. UTF-8 validation before an unchecked conversion); a variant that
+//! refuses an input must have declared the precondition it failed. A disagreement or a crash is
+//! a finding: libFuzzer saves the input under `artifacts/`.
+
+use kernels::pool::{ObjectKind, Workload, inputs as pool_inputs};
+use kernels::{Family, Input, VerifyError, family};
+
+/// Runs every measured variant of `family_name` on `input` against the reference.
+///
+/// # Panics
+///
+/// On any disagreement, or a refusal without a declared precondition.
+pub fn check_family(family_name: &str, input: &Input) {
+    let Some(family) = family(family_name) else {
+        panic!("no family `{family_name}` in the registry");
+    };
+    for variant in family.measured() {
+        check_variant(family, variant, input);
+    }
+}
+
+fn check_variant(family: &Family, variant: &kernels::Variant, input: &Input) {
+    match family.verify(variant, input) {
+        Ok(_) => {}
+        Err(VerifyError::Refused(why)) => assert!(
+            !variant.run.requires().is_empty(),
+            "{}/{} refused an input without declaring a precondition: {why}",
+            family.name,
+            variant.name
+        ),
+        Err(mismatch) => panic!("{mismatch}"),
+    }
+}
+
+/// Bytes placed at an offset from 0 to 8 past an aligned address, chosen by the first byte, so
+/// the fuzzer explores alignment as well as content.
+pub fn bytes_input(data: &[u8]) -> Input {
+    let (offset, bytes) = match data.split_first() {
+        Some((first, rest)) => (usize::from(*first % 9), rest),
+        None => (0, data),
+    };
+    Input::new("fuzz", bytes, offset)
+}
+
+/// A small pool workload read from the fuzzer's bytes: object kind, operation count (up to
+/// 1,023) and worker count (1 or 2). The operations themselves follow from their count.
+pub fn pool_input(data: &[u8]) -> Input {
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let object = if byte(0) & 1 == 0 {
+        ObjectKind::Scratch
+    } else {
+        ObjectKind::Message
+    };
+    let workload = Workload {
+        object,
+        ops: usize::from(u16::from_le_bytes([byte(1), byte(2)]) & 0x03ff),
+        threads: 1 + usize::from(byte(0) >> 1 & 1),
+    };
+    pool_inputs::input(object.as_str(), workload)
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Loads a built site in headless Chromium, as a reader would, and fails if the verdict table,
+# a family page, or any plot is missing or does not render. Also takes a screenshot of the
+# index page to look at.
+#
+# Usage: scripts/check-site.sh [SITE_DIR] [SCREENSHOT.png]
+#   SITE_DIR defaults to target/ledger/site; the screenshot to target/ledger/site-index.png.
+#
+# Installs Debian's chromium once. The pages must need nothing from the network: every image
+# and style is checked to come from the site itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+site="${1:-target/ledger/site}"
+screenshot="${2:-target/ledger/site-index.png}"
+case "$site" in -h | --help) sed -n '2,10p' "$0"; exit 0 ;; esac
+[[ -f "$site/index.html" ]] || die "no site at $site (scripts/bench.sh or ledger report builds one)"
+
+ensure_apt chromium=chromium
+site=$(realpath "$site")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One headless Chromium run; its own chatter on stderr goes to a log shown only on failure.
+chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-dev-shm-usage --user-data-dir="$work/profile" \
+        "$@" 2>>"$work/chromium.log" || {
+        tail -n 20 "$work/chromium.log" >&2
+        die "chromium failed on: $*"
+    }
+}
+
+step "the index page: verdict table and links"
+chrome --dump-dom "file://$site/index.html" >"$work/index.dom"
+grep -q '<table id="verdicts">' "$work/index.dom" || die "index.html: no verdict table in the DOM"
+rows=$(grep -o '<tr><td><a href="family-[^"]*\.html"' "$work/index.dom" | sort -u | wc -l)
+((rows > 0)) || die "index.html: the verdict table has no family rows"
+verdicts=$(grep -Eo 'class="call call-[a-z-]+"' "$work/index.dom" | wc -l)
+echo "verdict table: $rows families linked, $verdicts verdicts"
+
+step "every page: loads, and needs nothing from the network"
+pages=("$site"/*.html)
+images=()
+for page in "${pages[@]}"; do
+    name=$(basename "$page")
+    chrome --dump-dom "file://$page" >"$work/$name.dom"
+    grep -q '</nav>' "$work/$name.dom" || die "$name: the page did not load"
+    if grep -Eq '(src|href)="https?://[^"]*\.(css|js|svg|png|woff2?)"|<script src=' "$work/$name.dom"; then
+        die "$name: loads something from outside the site"
+    fi
+    while IFS= read -r src; do
+        images+=("$(realpath -m "$site/$src")")
+    done < <(grep -o '<img src="[^"]*"' "$work/$name.dom" | sed 's/^<img src="//; s/"$//')
+done
+echo "${#pages[@]} pages, ${#images[@]} plots"
+((${#images[@]} > 0)) || die "no page shows a plot"
+
+step "every plot: Chromium decodes it"
+# A page of its own, outside the site, that lists each image with whether it decoded.
+{
+    echo '<!DOCTYPE html><html><body>'
+    for image in "${images[@]}"; do
+        [[ -f "$image" ]] || die "a page shows $image, which the site does not have"
+        printf '<img src="file://%s">\n' "$image"
+    done
+    echo "<script>window.addEventListener('load', () => { for (const i of document.images) {"
+    echo "  const p = document.createElement('p');"
+    echo "  p.textContent = (i.naturalWidth > 0 ? 'decoded ' : 'BROKEN ') + i.getAttribute('src');"
+    echo "  document.body.appendChild(p); } });</script></body></html>"
+} >"$work/plots.html"
+chrome --allow-file-access-from-files --virtual-time-budget=10000 \
+    --dump-dom "file://$work/plots.html" >"$work/plots.dom"
+decoded=$(grep -o '<p>decoded ' "$work/plots.dom" | wc -l)
+if grep -q '<p>BROKEN ' "$work/plots.dom"; then
+    grep -o '<p>BROKEN [^<]*' "$work/plots.dom" | sed 's/<p>/  /' >&2
+    die "some plots do not render"
+fi
+((decoded == ${#images[@]})) || die "$decoded of ${#images[@]} plots reported as decoded"
+echo "$decoded of ${#images[@]} plots decoded"
+
+step "screenshot of the index page"
+mkdir -p "$(dirname "$screenshot")"
+chrome --hide-scrollbars --window-size=1280,1600 --screenshot="$(realpath -m "$screenshot")" \
+    "file://$site/index.html"
+[[ -s "$screenshot" ]] || die "no screenshot written"
+step "done: the site renders ($rows families, ${#images[@]} plots); screenshot in $screenshot"
