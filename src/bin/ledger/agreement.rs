@@ -65,6 +65,21 @@ struct CaseAgreement {
     relative: f64,
 }
 
+impl std::fmt::Display for CaseAgreement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{} on {}: {} vs {} ({:+.2}%)",
+            self.family,
+            self.variant,
+            self.input,
+            self.checked,
+            self.reference,
+            self.relative * 100.0
+        )
+    }
+}
+
 fn read(path: &PathBuf) -> anyhow::Result<InstructionFile> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", shown(path)))?;
@@ -132,14 +147,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             cases.push(case);
         } else {
             eprintln!(
-                "   excluded, not repeatable in {}: {}/{} on {}: {} vs {} ({:+.2}%)",
-                unrepeatable.join(" and "),
-                case.family,
-                case.variant,
-                case.input,
-                case.checked,
-                case.reference,
-                case.relative * 100.0
+                "   excluded, not repeatable in {}: {case}",
+                unrepeatable.join(" and ")
             );
             excluded.push(Excluded {
                 case,
@@ -161,16 +170,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .filter(|c| c.relative.abs() > args.tolerance)
         .collect();
     for case in &beyond {
-        eprintln!(
-            "   beyond {:.1}%: {}/{} on {}: {} vs {} ({:+.2}%)",
-            args.tolerance * 100.0,
-            case.family,
-            case.variant,
-            case.input,
-            case.checked,
-            case.reference,
-            case.relative * 100.0
-        );
+        eprintln!("   beyond {:.1}%: {case}", args.tolerance * 100.0);
     }
     let worst = cases
         .iter()
