@@ -15,9 +15,10 @@
 #   --no-sanitizers            Miri only
 #   --no-hazards, --no-suites
 #   --fuzz-seconds N           seconds per fuzz target (default 60; 0 skips fuzzing)
-# Measured on 2 cores, whole run 17m18s: per-variant Miri (both models) about 5 minutes, ASan
-# per variant seconds once built, the whole suite under Tree Borrows 6 minutes (--no-suites
-# skips it), the hazard gallery about 3 minutes with its builds, fuzzing 4 x 60 s.
+# Measured on 2 cores, last whole run 17m18s (builds mostly cached): per-variant Miri, both
+# models, 4m22s; ASan per variant 6 s once built; the whole suite under Tree Borrows 8m02s
+# (--no-suites skips it); the hazard gallery 14 s (its ThreadSanitizer build with -Zbuild-std
+# alone takes 1m28s when not cached); fuzzing 4 x 62 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

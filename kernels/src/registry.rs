@@ -205,6 +205,22 @@ impl Family {
     }
 }
 
+impl Family {
+    /// [`Family::verify`] for checkers (tests, fuzzing): `Ok(true)` when `variant` agrees with
+    /// the reference, `Ok(false)` when it declines an input its declared preconditions rule
+    /// out, and an error for a disagreement or for a refusal it never declared.
+    pub fn check(&self, variant: &Variant, input: &Input) -> Result<bool, VerifyError> {
+        match self.verify(variant, input) {
+            Ok(_) => Ok(true),
+            Err(VerifyError::Refused(refusal)) if variant.run.requires().is_empty() => {
+                Err(VerifyError::Undeclared(refusal))
+            }
+            Err(VerifyError::Refused(_)) => Ok(false),
+            Err(mismatch) => Err(mismatch),
+        }
+    }
+}
+
 impl fmt::Debug for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Family({})", self.name)
@@ -216,6 +232,8 @@ impl fmt::Debug for Family {
 pub enum VerifyError {
     /// The variant's preconditions do not hold for the input.
     Refused(Refusal),
+    /// The variant refused an input without declaring any precondition.
+    Undeclared(Refusal),
     /// The variant disagrees with the reference.
     Mismatch {
         /// Family name.
@@ -235,6 +253,7 @@ impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Refused(r) => r.fmt(f),
+            Self::Undeclared(r) => write!(f, "refused without declaring a precondition: {r}"),
             Self::Mismatch {
                 family,
                 variant,

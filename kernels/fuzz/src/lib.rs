@@ -7,7 +7,7 @@
 //! a finding: libFuzzer saves the input under `artifacts/`.
 
 use kernels::pool::{ObjectKind, Workload, inputs as pool_inputs};
-use kernels::{Family, Input, VerifyError, family};
+use kernels::{Input, family};
 
 /// Runs every measured variant of `family_name` on `input` against the reference.
 ///
@@ -19,20 +19,9 @@ pub fn check_family(family_name: &str, input: &Input) {
         panic!("no family `{family_name}` in the registry");
     };
     for variant in family.measured() {
-        check_variant(family, variant, input);
-    }
-}
-
-fn check_variant(family: &Family, variant: &kernels::Variant, input: &Input) {
-    match family.verify(variant, input) {
-        Ok(_) => {}
-        Err(VerifyError::Refused(why)) => assert!(
-            !variant.run.requires().is_empty(),
-            "{}/{} refused an input without declaring a precondition: {why}",
-            family.name,
-            variant.name
-        ),
-        Err(mismatch) => panic!("{mismatch}"),
+        if let Err(e) = family.check(variant, input) {
+            panic!("{}/{}: {e}", family.name, variant.name);
+        }
     }
 }
 

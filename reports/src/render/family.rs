@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::html::{count, duration, escape, kind_badge, rate, slug, times};
+use super::html::{count, counted, duration, escape, kind_badge, rate, slug, times};
 use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
 use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
@@ -75,9 +75,8 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
             .collect();
         let unsafe_code = v.unsafe_code.as_ref().map_or_else(String::new, |code| {
             format!(
-                "<p class=\"note\">{} unsafe operation{} in {} of <code>{}</code></p>",
-                code.operations,
-                if code.operations == 1 { "" } else { "s" },
+                "<p class=\"note\">{} in {} of <code>{}</code></p>",
+                counted(code.operations, "unsafe operation"),
                 code.items
                     .iter()
                     .map(|i| format!("<code>{}</code>", escape(i)))

@@ -86,6 +86,15 @@ pub fn count(n: f64) -> String {
     }
 }
 
+/// `1 invariant`, `3 invariants`: a count with its noun.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;padding:1rem;
 max-width:78rem;color:#1d2330;background:#fff}
@@ -188,5 +197,7 @@ mod tests {
         assert_eq!(count(7.25), "7.3");
         assert_eq!(count(7.96), "8");
         assert_eq!(count(283_140_000.0), "283.14M");
+        assert_eq!(counted(1, "invariant"), "1 invariant");
+        assert_eq!(counted(12, "unsafe operation"), "12 unsafe operations");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::html::{count, escape, family_page, times};
+use super::html::{count, counted, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
 use crate::analyze::{Comparison, Ledger, Verdict};
@@ -115,17 +115,13 @@ fn fuzz_note(ledger: &Ledger, family: &str) -> String {
 
 /// How much unsafe code the headline variant has and how many invariants it relies on.
 fn unsafe_code_summary(verdict: &Verdict) -> String {
-    let invariants = match verdict.invariants.len() {
-        1 => "1 invariant".to_owned(),
-        n => format!("{n} invariants"),
-    };
+    let invariants = counted(verdict.invariants.len(), "invariant");
     match &verdict.unsafe_code {
         Some(code) => format!(
-            "<span title=\"in {} of {}\">{} unsafe operation{}</span>, {invariants}",
+            "<span title=\"in {} of {}\">{}</span>, {invariants}",
             escape(&code.items.join("; ")),
             escape(&code.file),
-            code.operations,
-            if code.operations == 1 { "" } else { "s" }
+            counted(code.operations, "unsafe operation")
         ),
         None => invariants,
     }
