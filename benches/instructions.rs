@@ -4,8 +4,8 @@
 //!
 //! The bench iterates the registry; nothing here lists variants by hand. Inputs are generated,
 //! bound and warmed up (one call, so a pool is filled and an output buffer has grown) in the
-//! setup, which callgrind does not count; a consuming variant's owned copy is made there too and
-//! recycled by the call, as in the throughput bench.
+//! setup, which callgrind does not count; a consuming variant's owned copy is made there too.
+//! The counted call is `Bound::run(1)`, the same call the throughput bench times.
 //!
 //! Two groups measure the same calls in two environments:
 //! - `default`: glibc chooses its string functions as usual. On CPUs with fast `rep movsb`
@@ -76,71 +76,38 @@ fn cases() -> Vec<Case> {
 /// gungraun's harness and the counted call, in a module so that `main` below can decide whether
 /// to start it (gungraun names benchmarks by module path, so they must live together).
 mod harness {
-    use std::hint::black_box;
-
     use gungraun::{LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main};
-    use kernels::{Bound, Input, InputSpec, OwnedBytes};
+    use kernels::{Bound, Input, InputSpec};
 
     use super::{Case, NO_REP_MOVSB_TUNABLES, cases};
 
-    /// What one counted call works on.
-    enum Prepared {
-        Borrow(Bound<'static>),
-        Consume(Bound<'static>, OwnedBytes<'static>),
-        Fixture(Bound<'static>),
-        /// The variant does not accept this input; the count is of an empty call.
-        Refused,
-    }
-
-    /// Generates and binds the input and makes one uncounted call. The input is leaked: the
-    /// process runs this one benchmark and exits.
-    fn setup(case: Case) -> Prepared {
+    /// Generates and binds the input and makes one uncounted call (a pool fills, an output
+    /// buffer grows). `None` when the variant does not accept the input: the count is then of
+    /// an empty call. The input is leaked: the process runs this one benchmark and exits.
+    fn setup(case: Case) -> Option<Bound<'static>> {
         let specs: Vec<InputSpec> = case.family.counted_inputs();
         let input: &'static Input = Box::leak(Box::new(specs[case.input.1].generate()));
-        let mut bound = match case.variant.bind(input) {
-            Ok(bound) => bound,
+        match case.variant.bind(input) {
+            Ok(mut bound) => {
+                bound.run(1);
+                Some(bound)
+            }
             Err(refusal) => {
                 eprintln!("not counted: {refusal}");
-                return Prepared::Refused;
+                None
             }
-        };
-        bound.run_once();
-        match bound {
-            Bound::Consume(ref call) => {
-                let owned = call.prepare();
-                Prepared::Consume(bound, owned)
-            }
-            Bound::Borrow(_) => Prepared::Borrow(bound),
-            Bound::Fixture(_) => Prepared::Fixture(bound),
         }
     }
 
-    // One call. Everything is returned rather than dropped, so that freeing is not counted.
+    // One call, made the way the throughput bench makes it (`Bound::run`). The bound call is
+    // returned rather than dropped, so that freeing is not counted.
     #[library_benchmark]
     #[benches::registry(iter = cases(), setup = setup)]
-    fn call(prepared: Prepared) -> Prepared {
-        match prepared {
-            Prepared::Borrow(bound) => {
-                if let Bound::Borrow(call) = &bound {
-                    black_box(black_box(call).call());
-                }
-                Prepared::Borrow(bound)
-            }
-            Prepared::Consume(bound, owned) => {
-                let Bound::Consume(call) = &bound else {
-                    unreachable!("prepared as a consuming call")
-                };
-                let owned = call.recycle(black_box(call.call(black_box(owned))));
-                Prepared::Consume(bound, owned)
-            }
-            Prepared::Fixture(mut bound) => {
-                if let Bound::Fixture(fixture) = &mut bound {
-                    black_box(&mut **fixture).run();
-                }
-                Prepared::Fixture(bound)
-            }
-            Prepared::Refused => Prepared::Refused,
+    fn call(mut bound: Option<Bound<'static>>) -> Option<Bound<'static>> {
+        if let Some(bound) = &mut bound {
+            bound.run(1);
         }
+        bound
     }
 
     library_benchmark_group!(name = default; benchmarks = call);

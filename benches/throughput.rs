@@ -25,12 +25,11 @@
 #[path = "support/flamegraph.rs"]
 mod flamegraph;
 
-use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use kernels::{Bound, FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
+use kernels::{FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
 
 /// How much to measure; chosen so that the full run stays near 8 minutes on 2 cores (8m06s
 /// measured on an AMD EPYC with seven families) and the quick plan near one minute.
@@ -180,32 +179,16 @@ fn bench_shape(
                 unreachable!("verify bound {} a moment ago", variant.name)
             };
             let id = BenchmarkId::new(variant.name, &size);
-            match &mut bound {
-                Bound::Borrow(call) => {
-                    group.bench_function(id, |b| b.iter(|| black_box(&*call).call()));
-                }
-                // A consuming variant takes over one copy made before timing; the buffer it
-                // returns is the next call's input (recycling is O(1)), so neither a copy nor a
-                // free is timed, and a constant-time conversion does not turn the run into
-                // millions of setup copies.
-                Bound::Consume(call) => {
-                    group.bench_function(id, |b| {
-                        b.iter_custom(|iters| {
-                            let mut owned = call.prepare();
-                            let start = Instant::now();
-                            for _ in 0..iters {
-                                owned = call.recycle(black_box(call.call(black_box(owned))));
-                            }
-                            start.elapsed()
-                        })
-                    });
-                }
-                // State (a warmed pool, a reused output buffer) was built by `bind`; a call is
-                // one run of it.
-                Bound::Fixture(fixture) => {
-                    group.bench_function(id, |b| b.iter(|| black_box(&mut *fixture).run()));
-                }
-            }
+            // The one call path every measurement uses (see `Bound::run`): a consuming
+            // variant's copy was made by `bind` and each call's buffer is the next call's
+            // input, so neither a copy nor a free is timed; a fixture's state was built there.
+            group.bench_function(id, |b| {
+                b.iter_custom(|iters| {
+                    let start = Instant::now();
+                    bound.run(iters);
+                    start.elapsed()
+                })
+            });
         }
     }
     group.finish();

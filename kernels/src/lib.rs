@@ -23,7 +23,5 @@ pub use digest::{Digest, RecordFold, RecordsRejected, Utf8Failure};
 pub use fixture::Fixture;
 pub use input::{Input, InputName, InputSpec, Unit};
 pub use registry::{FAMILIES, Family, Kind, Variant, VerifyError, family, unsafe_variants};
-pub use unchecked_call::{
-    BorrowCall, Bound, BuildFixture, ConsumeCall, Consumed, OwnedBytes, Precondition, Refusal, Run,
-};
+pub use unchecked_call::{Bound, BuildFixture, Precondition, Refusal, Run};
 pub use unsafe_code::UnsafeCode;

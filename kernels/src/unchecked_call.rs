@@ -9,6 +9,7 @@
 #![allow(unsafe_code)]
 
 use std::fmt;
+use std::hint::black_box;
 
 use crate::{Digest, Fixture, Input};
 
@@ -43,6 +44,12 @@ impl Precondition {
             }
             Self::Holds { fact, .. } => (*fact).to_owned(),
         }
+    }
+
+    /// Whether the precondition is about where the bytes are rather than what they are: only such
+    /// facts can change when a buffer is handed back unchanged.
+    fn concerns_address(&self) -> bool {
+        matches!(self, Self::AlignedFor { .. })
     }
 
     /// Checks the precondition for `bytes`, which are `input`'s bytes or a copy of them.
@@ -158,7 +165,7 @@ impl Run {
     /// - calling `f` on any buffer whose bytes satisfy every precondition in `requires` is
     ///   sound;
     /// - `f` returns the buffer it was given with its contents unchanged (the harness calls `f`
-    ///   again on the returned buffer, see [`ConsumeCall::recycle`]).
+    ///   again on the returned buffer, checking only its address again, see [`Bound::run`]).
     pub const unsafe fn consume_unchecked(
         f: unsafe fn(Vec<u8>) -> (Digest, Vec<u8>),
         requires: &'static [Precondition],
@@ -180,185 +187,198 @@ impl Run {
     }
 
     /// Checks every precondition against `input` and returns a call that may then be made any
-    /// number of times without further checks.
+    /// number of times without further checks. A consuming variant's copy of the input is made
+    /// (and checked) here, outside any timed region.
     pub fn bind<'a>(&self, input: &'a Input) -> Result<Bound<'a>, String> {
         for precondition in self.requires {
             precondition.check(input, input.bytes())?;
         }
-        Ok(match self.call {
-            Call::Borrow(f) => Bound::Borrow(BorrowCall {
+        let call = match self.call {
+            Call::Borrow(f) => Ready::Borrow {
                 bytes: input.bytes(),
                 f,
-            }),
-            Call::Consume(f) => Bound::Consume(ConsumeCall {
-                input,
-                requires: self.requires,
-                f,
-            }),
-            Call::Fixture(build) => Bound::Fixture(build(input)),
-        })
+            },
+            Call::Consume(f) => {
+                let mut call = OwnedCall {
+                    input,
+                    requires: self.requires,
+                    f,
+                    buffer: None,
+                };
+                call.buffer = Some(call.copy()?);
+                Ready::Consume(call)
+            }
+            Call::Fixture(build) => Ready::Fixture {
+                fixture: build(input),
+                ran: false,
+            },
+        };
+        Ok(Bound { call, last: None })
     }
 }
 
-/// A variant bound to an input whose preconditions have been checked.
-pub enum Bound<'a> {
+/// A variant bound to an input whose preconditions have been checked: a ready call that may be
+/// repeated any number of times.
+///
+/// This is the one way the harness calls a variant. The criterion bench, the instruction-count
+/// bench, `ledger probe` and the verdict protocol all call [`Bound::run`], so the times and the
+/// instruction counts the report shows side by side measure the same call: inputs and outputs
+/// pass through [`black_box`], a consuming variant works on one copy made at binding and given
+/// back by each call, and a fixture runs its prepared state.
+///
+/// A consuming call's buffer never leaves its `Bound`: nothing outside can hand one call's buffer
+/// to another, so the facts checked for a buffer are facts about the buffer the variant gets.
+/// (An earlier API handed buffers out; passing a buffer that a safe variant had corrupted to an
+/// unchecked one was undefined behaviour from safe code. It must stay impossible to write:)
+///
+/// ```compile_fail,E0599
+/// use kernels::{Digest, Input, Run};
+/// let input = Input::new("t", b"text", 0);
+/// let corrupt = Run::consume(|mut v: Vec<u8>| { v[0] = 0xFF; (Digest::Floor(0), v) });
+/// let a = corrupt.bind(&input).unwrap();
+/// let unchecked = kernels::family("text").unwrap().variant("string_from_utf8_unchecked").unwrap();
+/// let b = unchecked.bind(&input).unwrap();
+/// b.call(a.prepare());
+/// ```
+pub struct Bound<'a> {
+    call: Ready<'a>,
+    /// The digest of the latest call of a byte variant (a fixture reduces its own on demand).
+    last: Option<Digest>,
+}
+
+enum Ready<'a> {
     /// Called on the input's bytes in place.
-    Borrow(BorrowCall<'a>),
-    /// Called on a fresh owned copy of the input's bytes.
-    Consume(ConsumeCall<'a>),
+    Borrow {
+        /// Borrowed from an [`Input`], which never changes, so the facts checked at binding hold.
+        bytes: &'a [u8],
+        f: unsafe fn(&[u8]) -> Digest,
+    },
+    /// Called on an owned copy of the input's bytes.
+    Consume(OwnedCall<'a>),
     /// Runs state built from the input.
-    Fixture(Box<dyn Fixture + 'a>),
+    Fixture {
+        fixture: Box<dyn Fixture + 'a>,
+        ran: bool,
+    },
 }
 
 impl Bound<'_> {
-    /// Makes one call, preparing an owned copy first if the variant consumes its input.
-    pub fn run_once(&mut self) -> Digest {
-        match self {
-            Self::Borrow(call) => call.call(),
-            Self::Consume(call) => call.call(call.prepare()).digest(),
-            Self::Fixture(fixture) => {
-                fixture.run();
-                fixture.digest()
+    /// Makes `iterations` calls, each as it is timed: the call's inputs and result pass through
+    /// [`black_box`] so the optimiser can neither hoist nor merge them; nothing is copied or
+    /// freed between calls.
+    pub fn run(&mut self, iterations: u64) {
+        match &mut self.call {
+            Ready::Borrow { bytes, f } => {
+                for _ in 0..iterations {
+                    let f = black_box(*f);
+                    // SAFETY: `Run::bind` checked every precondition of `f` against these very
+                    // bytes, which are borrowed from an immutable `Input`, so they still hold;
+                    // the constructor of the `Run` guaranteed that those preconditions are all
+                    // `f` needs.
+                    let digest = unsafe { f(black_box(bytes)) };
+                    self.last = Some(black_box(digest));
+                }
+            }
+            Ready::Consume(call) => {
+                for _ in 0..iterations {
+                    self.last = Some(black_box(call.call()));
+                }
+            }
+            Ready::Fixture { fixture, ran } => {
+                for _ in 0..iterations {
+                    black_box(&mut **fixture).run();
+                }
+                *ran |= iterations > 0;
             }
         }
     }
-}
 
-/// A checked call on borrowed bytes.
-pub struct BorrowCall<'a> {
-    /// Borrowed from an [`Input`], which never changes, so the facts checked at binding hold.
-    bytes: &'a [u8],
-    f: unsafe fn(&[u8]) -> Digest,
-}
+    /// The result of the latest call, reduced outside timing; `None` before the first call.
+    pub fn digest(&mut self) -> Option<Digest> {
+        match &mut self.call {
+            Ready::Fixture { fixture, ran } => ran.then(|| fixture.digest()),
+            Ready::Borrow { .. } | Ready::Consume(_) => self.last,
+        }
+    }
 
-impl BorrowCall<'_> {
-    /// Calls the variant.
-    #[inline]
-    pub fn call(&self) -> Digest {
-        // SAFETY: `Run::bind` checked every precondition of `f` against these very bytes, which
-        // are borrowed from an immutable `Input`, so they still hold; the constructor of the
-        // `Run` guaranteed that those preconditions are all `f` needs.
-        unsafe { (self.f)(self.bytes) }
+    /// Makes one call and returns its digest: what equivalence checks use.
+    pub fn run_once(&mut self) -> Digest {
+        self.run(1);
+        match self.digest() {
+            Some(digest) => digest,
+            None => unreachable!("a call was just made"),
+        }
+    }
+
+    /// The buffer a consuming call works on, read-only: its address shows whether a variant
+    /// kept the buffer it was given. `None` for other calls, and while no checked buffer is held.
+    pub fn buffer(&self) -> Option<&[u8]> {
+        match &self.call {
+            Ready::Consume(call) => call.buffer.as_deref(),
+            Ready::Borrow { .. } | Ready::Fixture { .. } => None,
+        }
     }
 }
 
 /// A checked call on an owned copy of the input.
-pub struct ConsumeCall<'a> {
+struct OwnedCall<'a> {
     input: &'a Input,
     requires: &'static [Precondition],
     f: unsafe fn(Vec<u8>) -> (Digest, Vec<u8>),
+    /// The buffer the next call consumes. Invariant: every precondition in `requires` holds
+    /// for it. It was made by [`OwnedCall::copy`], which checks them all, or returned by `f`
+    /// from such a buffer and kept by [`OwnedCall::keep`], which checks the address facts
+    /// again (content facts carry over: the `Run`'s constructor guaranteed that `f` returns its
+    /// buffer unchanged). `None` while `f` holds it, or after `f` panicked.
+    buffer: Option<Vec<u8>>,
 }
 
-/// An owned copy of an input's bytes whose preconditions have been checked; only
-/// [`ConsumeCall::prepare`] makes one.
-pub struct OwnedBytes<'a> {
-    bytes: Vec<u8>,
-    source: &'a Input,
-}
-
-impl OwnedBytes<'_> {
-    /// The copied bytes, read-only (the buffer's address shows whether a variant copied it).
-    pub fn as_slice(&self) -> &[u8] {
-        &self.bytes
-    }
-}
-
-/// What a consuming call gives back: its digest and the buffer, to be freed or recycled outside
-/// timing. Only [`ConsumeCall::call`] makes one.
-pub struct Consumed<'a> {
-    digest: Digest,
-    bytes: Vec<u8>,
-    source: &'a Input,
-}
-
-impl Consumed<'_> {
-    /// The call's digest.
-    pub fn digest(&self) -> Digest {
-        self.digest
-    }
-
-    /// The buffer the variant consumed and returned, read-only.
-    pub fn as_slice(&self) -> &[u8] {
-        &self.bytes
-    }
-}
-
-impl<'a> ConsumeCall<'a> {
-    /// Copies the input into a fresh buffer and checks the preconditions again for it (its
-    /// address is new; its content is the input's, so content facts carry over).
-    ///
-    /// # Panics
-    ///
-    /// If the allocator returns a buffer that breaks an alignment precondition.
-    pub fn prepare(&self) -> OwnedBytes<'a> {
+impl OwnedCall<'_> {
+    /// A fresh copy of the input, every precondition checked for it (its address is new; its
+    /// content is the input's, so content facts are the input's).
+    fn copy(&self) -> Result<Vec<u8>, String> {
         let bytes = self.input.bytes().to_vec();
         for precondition in self.requires {
-            if let Err(why) = precondition.check(self.input, &bytes) {
-                panic!("fresh copy of {} is unusable: {why}", self.input.name());
-            }
+            precondition.check(self.input, &bytes)?;
         }
-        OwnedBytes {
-            bytes,
-            source: self.input,
-        }
+        Ok(bytes)
     }
 
-    /// Calls the variant on a prepared copy.
-    ///
-    /// # Panics
-    ///
-    /// If `owned` was prepared for a different input.
     #[inline]
-    pub fn call(&self, owned: OwnedBytes<'a>) -> Consumed<'a> {
-        assert!(
-            std::ptr::eq(owned.source, self.input),
-            "owned bytes were prepared for another input"
-        );
-        // SAFETY: `owned` was made by `prepare` or `recycle` of a call bound to this same input
-        // (asserted above), which checked every precondition of `f` against exactly these bytes;
-        // the constructor of the `Run` guaranteed that those preconditions are all `f` needs.
-        let (digest, bytes) = unsafe { (self.f)(owned.bytes) };
-        Consumed {
-            digest,
-            bytes,
-            source: self.input,
-        }
+    fn call(&mut self) -> Digest {
+        let buffer = match self.buffer.take() {
+            Some(buffer) => buffer,
+            None => self.copy().unwrap_or_else(|why| {
+                panic!("fresh copy of {} is unusable: {why}", self.input.name())
+            }),
+        };
+        // SAFETY: `buffer` satisfies every precondition in `requires` (the invariant of
+        // `self.buffer`, or `copy` just checked them), and it never left this struct since; the
+        // constructor of the `Run` guaranteed that those preconditions are all `f` needs.
+        let (digest, returned) = unsafe { (self.f)(black_box(buffer)) };
+        self.keep(black_box(returned));
+        digest
     }
 
-    /// Turns the buffer a call returned into the next call's input without copying it, so that
-    /// a loop of calls costs only the calls: timing a constant-time conversion with a fresh
-    /// 16 MiB copy per iteration would spend the whole run copying.
-    ///
-    /// Content facts carry over because the `Run`'s constructor guaranteed that `f` returns its
-    /// buffer unchanged (checked here in debug builds); address facts are checked again.
-    ///
-    /// # Panics
-    ///
-    /// If `consumed` came from a call bound to another input, or if the returned buffer breaks
-    /// an alignment precondition.
+    /// Keeps the buffer a call returned as the next call's input, in O(1): only the address
+    /// facts are checked again. A buffer that breaks one is dropped, so the next call copies.
     #[inline]
-    pub fn recycle(&self, consumed: Consumed<'a>) -> OwnedBytes<'a> {
-        assert!(
-            std::ptr::eq(consumed.source, self.input),
-            "consumed bytes came from another input"
+    fn keep(&mut self, returned: Vec<u8>) {
+        // The `Run`'s constructor promised an unchanged buffer where facts depend on it; a safe
+        // consumer promised nothing (the equivalence tests catch one that changes its input).
+        debug_assert!(
+            self.requires.is_empty() || returned == self.input.bytes(),
+            "an unchecked consuming variant changed its buffer"
         );
-        debug_assert_eq!(
-            consumed.bytes,
-            self.input.bytes(),
-            "a consuming variant changed its buffer"
-        );
-        for precondition in self.requires {
-            if let Err(why) = precondition.check(self.input, &consumed.bytes) {
+        for precondition in self.requires.iter().filter(|p| p.concerns_address()) {
+            if let Err(why) = precondition.check(self.input, &returned) {
                 panic!(
                     "returned buffer of {} is unusable: {why}",
                     self.input.name()
                 );
             }
         }
-        OwnedBytes {
-            bytes: consumed.bytes,
-            source: self.input,
-        }
+        self.buffer = Some(returned);
     }
 }
 
@@ -384,3 +404,101 @@ impl fmt::Display for Refusal {
 }
 
 impl std::error::Error for Refusal {}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// Takes over valid UTF-8 without checking it; returns the buffer unchanged.
+    ///
+    /// # Safety
+    ///
+    /// Behavior is undefined if any of the following conditions are violated:
+    /// - `bytes` is valid UTF-8.
+    unsafe fn utf8_unchecked(bytes: Vec<u8>) -> (Digest, Vec<u8>) {
+        // SAFETY: the caller guarantees that `bytes` is valid UTF-8 (# Safety).
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
+        assert!(
+            std::str::from_utf8(text.as_bytes()).is_ok(),
+            "got invalid UTF-8"
+        );
+        (Digest::Utf8(Ok(text.len())), text.into_bytes())
+    }
+
+    const UNCHECKED: Run =
+        // SAFETY: `utf8_unchecked` requires only valid UTF-8 and returns its buffer unchanged.
+        unsafe { Run::consume_unchecked(utf8_unchecked, &[Precondition::ValidUtf8]) };
+
+    /// A safe consumer that corrupts the buffer it is given: what a careless (or hostile) safe
+    /// variant may do, since safe consumers promise nothing.
+    fn corrupting(mut bytes: Vec<u8>) -> (Digest, Vec<u8>) {
+        if let Some(first) = bytes.first_mut() {
+            *first = 0xFF;
+        }
+        (Digest::Floor(0), bytes)
+    }
+
+    #[test]
+    fn a_consuming_call_only_ever_gets_its_own_checked_buffer() {
+        // The exploit of the old API: a safe consumer and an unchecked one bound to one input,
+        // calls interleaved. Each call keeps its own buffer, so the unchecked one only ever
+        // sees valid UTF-8 (its assertion and the digest say so).
+        let input = Input::new("t", "héllo wörld".as_bytes(), 3);
+        let mut safe = Run::consume(corrupting)
+            .bind(&input)
+            .expect("no preconditions");
+        let mut unchecked = UNCHECKED.bind(&input).expect("valid UTF-8");
+        let start = unchecked.buffer().map(<[u8]>::as_ptr);
+        for _ in 0..4 {
+            safe.run(1);
+            assert_eq!(unchecked.run_once(), Digest::Utf8(Ok(input.len())));
+            assert_eq!(unchecked.buffer(), Some(input.bytes()));
+            assert_eq!(
+                unchecked.buffer().map(<[u8]>::as_ptr),
+                start,
+                "recycled, not copied"
+            );
+        }
+        assert_eq!(safe.buffer().map(|b| b[0]), Some(0xFF));
+    }
+
+    #[test]
+    fn a_call_that_panicked_is_followed_by_a_fresh_checked_copy() {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        fn panics_first(bytes: Vec<u8>) -> (Digest, Vec<u8>) {
+            assert!(
+                CALLS.fetch_add(1, Ordering::Relaxed) > 0,
+                "first call panics"
+            );
+            (Digest::Floor(bytes.len() as u64), bytes)
+        }
+        let input = Input::new("t", b"abc", 0);
+        let mut bound = Run::consume(panics_first).bind(&input).expect("bound");
+        assert!(catch_unwind(AssertUnwindSafe(|| bound.run(1))).is_err());
+        assert_eq!(bound.buffer(), None, "the panicking call took the buffer");
+        assert_eq!(bound.run_once(), Digest::Floor(3));
+        assert_eq!(bound.buffer(), Some(&b"abc"[..]));
+    }
+
+    #[test]
+    fn refused_inputs_are_never_bound() {
+        let input = Input::new("t", b"ab\xffcd", 0);
+        assert!(UNCHECKED.bind(&input).is_err());
+    }
+
+    #[test]
+    fn digest_is_none_until_called() {
+        let input = Input::new("t", b"abc", 0);
+        let mut bound = Run::borrow(|b| Digest::Floor(b.len() as u64))
+            .bind(&input)
+            .expect("bound");
+        assert_eq!(bound.digest(), None);
+        bound.run(0);
+        assert_eq!(bound.digest(), None);
+        bound.run(3);
+        assert_eq!(bound.digest(), Some(Digest::Floor(3)));
+    }
+}

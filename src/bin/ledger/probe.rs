@@ -6,7 +6,6 @@
 //! probe does (reading the file, a consuming variant's one copy, checking the reference) is the
 //! same in both runs and cancels out.
 
-use std::hint::black_box;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow, bail};
@@ -87,38 +86,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `iterations` calls, each kept opaque to the optimiser so that they are not merged; the last
-/// call's digest. Calls are made as the throughput bench makes them: a consuming variant's
-/// buffer is copied once and recycled from call to call, and a fixture's result is reduced to a
-/// digest only after the last call.
+/// `iterations` calls, made as every measurement makes them (`Bound::run`: a consuming
+/// variant's buffer is copied once at binding and recycled from call to call, inputs and results
+/// are opaque to the optimiser); the last call's digest, reduced after the last call.
 fn calls(bound: &mut Bound<'_>, iterations: u64) -> Option<Digest> {
-    let mut last = None;
-    match bound {
-        Bound::Borrow(call) => {
-            for _ in 0..iterations {
-                last = Some(black_box(black_box(&*call).call()));
-            }
-        }
-        Bound::Consume(call) => {
-            if iterations > 0 {
-                let mut owned = call.prepare();
-                for _ in 0..iterations {
-                    let consumed = call.call(black_box(owned));
-                    last = Some(consumed.digest());
-                    owned = call.recycle(black_box(consumed));
-                }
-            }
-        }
-        Bound::Fixture(fixture) => {
-            for _ in 0..iterations {
-                black_box(&mut **fixture).run();
-            }
-            if iterations > 0 {
-                last = Some(fixture.digest());
-            }
-        }
-    }
-    last
+    bound.run(iterations);
+    bound.digest()
 }
 
 fn load_input(family: &Family, args: &Args) -> anyhow::Result<Input> {
