@@ -9,7 +9,8 @@
 #   --tests-only      cross-build and run the tests; count nothing
 #   --validate        also count the x86_64 build under qemu-x86_64 and under callgrind, and
 #                     require the two to agree within 1% per variant (the method's check)
-#   --results DIR     where the counts go (default: the bench results directory of this host)
+#   --results DIR     where the counts go (default: the bench results directory of this host);
+#                     only the files this script produces are replaced there
 #
 # Everything measured here is emulated: instruction counts only, never times. On a native
 # aarch64 host run scripts/bench.sh instead; it measures throughput and counts with callgrind.
@@ -25,7 +26,7 @@ while (($#)); do
         --tests-only) tests_only=1 ;;
         --validate) validate=1 ;;
         --results) shift; results="${1:?--results needs a directory}" ;;
-        -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h | --help) usage "$0"; exit 0 ;;
         *) die "unknown option '$1' (try --help)" ;;
     esac
     shift
@@ -51,7 +52,11 @@ cargo test --locked -p unsafe-ledger-kernels --target "$target"
 
 label="$(uname -m)-$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname)"
 results="${results:-target/ledger/results/$label}"
-counts="$results/instructions"
+# Counts go to a staging directory of this stage's own and replace the ones in $results only
+# once complete (ledger results install); what other stages wrote there stays.
+staging="target/ledger/staging/$label-aarch64"
+rm -rf "$staging"
+counts="$staging/instructions"
 mkdir -p "$counts"
 
 step "building the counting plugin and the ledger for both architectures"
@@ -73,7 +78,7 @@ if ((validate)); then
     # same features, so both pick the same code paths (with `-cpu max` glibc picks other
     # memcpy/strlen variants and small calls differ by tens of instructions).
     # Kept apart from instructions/, which the report reads as the counts to show.
-    checks="$results/validation"
+    checks="$staging/validation"
     mkdir -p "$checks"
     step "validation: x86_64 build under qemu-x86_64 with the plugin"
     "$ledger" count --counter qemu --qemu qemu-x86_64 --qemu-arg=-cpu --qemu-arg=Haswell \
@@ -86,4 +91,6 @@ if ((validate)); then
         "$checks/x86_64-callgrind-default.json" --tolerance 0.01 \
         --out "$checks/agreement-qemu-callgrind.json"
 fi
-step "done: counts in $counts"
+step "installing the counts into $results"
+"$ledger" results install --stage aarch64 --from "$staging" --into "$results"
+step "done: counts in $results/instructions"

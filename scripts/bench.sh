@@ -14,7 +14,8 @@
 #   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
 #
 # Results go to target/ledger/results/<arch>-<host>/ (provenance.json, catalog.json,
-# criterion/), the site to target/ledger/site/index.html. Results from other hosts copied
+# criterion/, instructions/, stages.json), replacing only what this run measured and only once
+# it is complete; the site goes to target/ledger/site/index.html. Results from other hosts copied
 # under target/ledger/results/ are merged into the same site, and so are the checkers'
 # results in target/ledger/soundness/ when scripts/soundness.sh has written them.
 set -euo pipefail
@@ -33,7 +34,7 @@ for arg in "$@"; do
         --no-flamegraphs) flamegraphs=0 ;;
         --aarch64) aarch64=1 ;;
         --soundness) soundness=1 ;;
-        -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h | --help) usage "$0"; exit 0 ;;
         *) die "unknown option '$arg' (try --help)" ;;
     esac
 done
@@ -51,20 +52,24 @@ ledger=target/release/ledger
 
 label="$(uname -m)-$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname)"
 results="target/ledger/results/$label"
-step "recording provenance and the registry in $results"
-rm -rf "$results"
-mkdir -p "$results"
-"$ledger" provenance --plan "$plan" >"$results/provenance.json"
-"$ledger" list --json >"$results/catalog.json"
+# This run measures into a staging directory of its own; `ledger results install` moves what it
+# produced into $results once it is complete, leaving what other stages wrote there (the
+# aarch64 counts of scripts/aarch64.sh) in place, and records which run produced each file.
+staging="target/ledger/staging/$label-bench"
+step "recording provenance and the registry in $staging"
+rm -rf "$staging"
+mkdir -p "$staging"
+"$ledger" provenance --plan "$plan" >"$staging/provenance.json"
+"$ledger" list --json >"$staging/catalog.json"
 
-step "throughput: criterion, $plan plan (criterion output in $results/criterion)"
-CRITERION_HOME="$PWD/$results/criterion" cargo bench --locked --bench throughput
+step "throughput: criterion, $plan plan (criterion output in $staging/criterion)"
+CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph
     # goes beside its benchmark's results, where the report links it.
     step "flamegraphs: every variant at each family's headline input, 2 s each under pprof"
-    LEDGER_HEADLINES=1 CRITERION_HOME="$PWD/$results/criterion" \
+    LEDGER_HEADLINES=1 CRITERION_HOME="$PWD/$staging/criterion" \
         cargo bench --locked --bench throughput -- --profile-time 2
 fi
 
@@ -77,12 +82,14 @@ if ((instructions)); then
     rm -rf "$gungraun_home"
     step "instructions: every variant under callgrind through gungraun (two glibc settings)"
     GUNGRAUN_HOME="$gungraun_home" cargo bench --locked --bench instructions -- \
-        --save-summary=json --output-format=json >"$results/gungraun.jsonl"
-    "$ledger" import-gungraun --home "$gungraun_home" --out-dir "$results/instructions"
+        --save-summary=json --output-format=json >"$staging/gungraun.jsonl"
+    "$ledger" import-gungraun --home "$gungraun_home" --out-dir "$staging/instructions"
     step "instructions: multi-threaded workloads under callgrind, whole program"
     "$ledger" count --counter callgrind --family pool_rayon --check-repeatable \
-        --out "$results/instructions/$(uname -m)-callgrind-default.json"
+        --out "$staging/instructions/$(uname -m)-callgrind-default.json"
 fi
+step "installing this run's results into $results (other stages' files stay)"
+"$ledger" results install --stage bench --from "$staging" --into "$results"
 if ((aarch64)); then
     scripts/aarch64.sh --results "$results"
 fi

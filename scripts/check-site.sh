@@ -14,7 +14,7 @@ source scripts/lib.sh
 
 site="${1:-target/ledger/site}"
 screenshot="${2:-target/ledger/site-index.png}"
-case "$site" in -h | --help) sed -n '2,10p' "$0"; exit 0 ;; esac
+case "$site" in -h | --help) usage "$0"; exit 0 ;; esac
 [[ -f "$site/index.html" ]] || die "no site at $site (scripts/bench.sh or ledger report builds one)"
 
 ensure_apt chromium=chromium

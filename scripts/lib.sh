@@ -62,3 +62,9 @@ ensure_gungraun_runner() {
         cargo install --locked --force gungraun-runner --version "$wanted"
     fi
 }
+
+# usage SCRIPT: print the script's header comment (everything after the shebang up to the first
+# line that is not a comment), so --help never drifts from the header.
+usage() {
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
+}

@@ -24,7 +24,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 case "${1:-}" in
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) usage "$0"; exit 0 ;;
 esac
 
 need_cargo

@@ -14,7 +14,7 @@ miri=1
 for arg in "$@"; do
     case "$arg" in
         --no-miri) miri=0 ;;
-        -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h | --help) usage "$0"; exit 0 ;;
         *) die "unknown option '$arg' (try --help)" ;;
     esac
 done

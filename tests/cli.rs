@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use reports::wire::catalog::Catalog;
+use reports::wire::catalog::{Catalog, VariantKind};
 
 fn ledger(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ledger"))
@@ -52,11 +52,37 @@ fn list_json_describes_every_family() {
     assert!(output.status.success(), "{}", stderr(&output));
     let catalog: Catalog =
         serde_json::from_slice(&output.stdout).expect("list --json is a catalog");
-    assert_eq!(catalog, Catalog::from_registry());
-    for name in ["text", "cast"] {
-        let family = catalog.family(name).expect("family listed");
-        assert!(family.variants.len() >= 4, "{name}: too few variants");
-        for kind in ["safe", "unsafe"] {
+    let names: Vec<&str> = catalog.families.iter().map(|f| f.name.as_str()).collect();
+    let registry: Vec<&str> = kernels::FAMILIES.iter().map(|f| f.name).collect();
+    assert_eq!(names, registry);
+    for (family, registered) in catalog.families.iter().zip(kernels::FAMILIES) {
+        let name = &family.name;
+        let listed: Vec<(&str, &str)> = family
+            .variants
+            .iter()
+            .chain(&family.floor)
+            .map(|v| (v.name.as_str(), v.kind.as_str()))
+            .collect();
+        let expected: Vec<(&str, &str)> = registered
+            .measured()
+            .map(|v| (v.name, v.kind.as_str()))
+            .collect();
+        assert_eq!(listed, expected, "{name}");
+        for (variant, registered) in family.variants.iter().zip(registered.variants) {
+            let unsafety = registered.kind.unsafety();
+            assert_eq!(
+                variant.invariants.len(),
+                unsafety.map_or(0, |u| u.invariants.len()),
+                "{name}/{}",
+                variant.name
+            );
+            assert_eq!(variant.unsafe_code.is_some(), unsafety.is_some());
+            assert_eq!(
+                variant.like_for_like,
+                unsafety.is_some_and(|u| u.skips.is_empty())
+            );
+        }
+        for kind in [VariantKind::Safe, VariantKind::Unsafe] {
             assert!(
                 family.variants.iter().any(|v| v.kind == kind),
                 "{name}: no {kind}"
@@ -71,10 +97,10 @@ fn list_text_names_every_variant() {
     let output = ledger(&["list"]);
     assert!(output.status.success());
     let text = stdout(&output);
-    for family in Catalog::from_registry().families {
-        assert!(text.contains(&family.name));
-        for variant in &family.variants {
-            assert!(text.contains(&variant.name), "{} missing", variant.name);
+    for family in kernels::FAMILIES {
+        assert!(text.contains(family.name));
+        for variant in family.measured() {
+            assert!(text.contains(variant.name), "{} missing", variant.name);
         }
     }
 }
@@ -373,4 +399,103 @@ fn count_rejects_unknown_names_before_running_anything() {
         Some(2),
         "the plugin is required with QEMU"
     );
+}
+
+/// Writes `files` (relative path, content) under `dir`.
+fn stage_files(dir: &std::path::Path, files: &[(&str, &str)]) {
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, content).expect("write");
+    }
+}
+
+fn install(stage: &str, from: &std::path::Path, into: &std::path::Path) -> Output {
+    let (from, into) = (from.to_str().expect("utf-8"), into.to_str().expect("utf-8"));
+    ledger(&[
+        "results", "install", "--stage", stage, "--from", from, "--into", into,
+    ])
+}
+
+#[test]
+fn a_stage_replaces_only_what_it_produced() {
+    use reports::wire::stages::Stages;
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-stages");
+    let _ = std::fs::remove_dir_all(&root);
+    let results = root.join("results");
+    let read = |rel: &str| std::fs::read_to_string(results.join(rel)).ok();
+    let aarch64 = "instructions/aarch64-qemu-plugin-default.json";
+
+    // scripts/aarch64.sh, then scripts/bench.sh twice (the second a quick run that measured
+    // fewer benchmarks): the aarch64 counts survive both, criterion's tree is replaced whole.
+    let staged = root.join("staging-aarch64");
+    stage_files(
+        &staged,
+        &[(aarch64, "a1"), ("validation/x86_64-qemu.json", "v1")],
+    );
+    let out = install("aarch64", &staged, &results);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!staged.exists(), "the staging directory is consumed");
+
+    let staged = root.join("staging-bench-1");
+    stage_files(
+        &staged,
+        &[
+            ("provenance.json", "p1"),
+            ("catalog.json", "c1"),
+            ("criterion/text_mixed/a/64KiB/new/sample.json", "old"),
+            ("criterion/text_mixed/stale/64KiB/new/sample.json", "stale"),
+            ("instructions/x86_64-callgrind-default.json", "x1"),
+        ],
+    );
+    assert!(install("bench", &staged, &results).status.success());
+    assert_eq!(read(aarch64).as_deref(), Some("a1"));
+
+    let staged = root.join("staging-bench-2");
+    stage_files(
+        &staged,
+        &[
+            ("provenance.json", "p2"),
+            ("criterion/text_mixed/a/64KiB/new/sample.json", "new"),
+        ],
+    );
+    assert!(install("bench", &staged, &results).status.success());
+    assert_eq!(read(aarch64).as_deref(), Some("a1"));
+    assert_eq!(read("validation/x86_64-qemu.json").as_deref(), Some("v1"));
+    assert_eq!(read("provenance.json").as_deref(), Some("p2"));
+    assert_eq!(
+        read("criterion/text_mixed/a/64KiB/new/sample.json").as_deref(),
+        Some("new")
+    );
+    assert_eq!(
+        read("criterion/text_mixed/stale/64KiB/new/sample.json"),
+        None
+    );
+    assert_eq!(
+        read("catalog.json").as_deref(),
+        Some("c1"),
+        "not produced again, kept"
+    );
+
+    let stages: Stages =
+        serde_json::from_str(&read("stages.json").expect("stages.json")).expect("stages");
+    let producer = |file: &str| stages.producer(file).map(|r| r.stage.as_str());
+    assert_eq!(producer(aarch64), Some("aarch64"));
+    assert_eq!(producer("provenance.json"), Some("bench"));
+    assert_eq!(producer("criterion/"), Some("bench"));
+    assert_eq!(stages.runs.len(), 3, "{stages:?}");
+    assert_eq!(
+        stages.runs[1].files,
+        ["catalog.json", "instructions/x86_64-callgrind-default.json"]
+    );
+
+    // Nothing staged is a clear error that changes nothing.
+    let out = install("bench", &root.join("never-staged"), &results);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no staged results"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read("provenance.json").as_deref(), Some("p2"));
 }

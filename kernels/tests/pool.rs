@@ -9,9 +9,9 @@
 mod common;
 
 use common::check_all;
-use kernels::pool::inputs::input;
-use kernels::pool::raw::WorkerTable;
-use kernels::pool::{ObjectKind, PoolObject, Scratch, SharedPool, Workload};
+use kernels::families::pool::inputs::input;
+use kernels::families::pool::raw::WorkerTable;
+use kernels::families::pool::{ObjectKind, PoolObject, Scratch, SharedPool, Workload};
 use kernels::{Digest, family};
 
 const OPS: &[usize] = if cfg!(miri) {

@@ -4,8 +4,8 @@
 mod common;
 
 use common::check_all;
-use kernels::serial::inputs::{bytes, records};
-use kernels::serial::{RECORD_SIZE, Record, SerialError, fold, raw, safe};
+use kernels::families::serial::inputs::{bytes, records};
+use kernels::families::serial::{RECORD_SIZE, Record, SerialError, fold, raw, safe};
 use kernels::{Digest, Input, RecordsRejected, family};
 use proptest::prelude::*;
 
@@ -167,7 +167,7 @@ fn decoders_agree_on_arbitrary_bytes_at_every_offset() {
     } else {
         4 * RECORD_SIZE + 1
     };
-    let noise = kernels::cast::inputs::generate(max_len);
+    let noise = kernels::families::cast::inputs::generate(max_len);
     let trades = bytes(4);
     for len in 0..=max_len {
         for offset in 0..9 {

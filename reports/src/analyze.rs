@@ -19,10 +19,11 @@ use soundness::{Status, VariantSoundness, family_soundness};
 use crate::ingest::{Ingested, Measurement, Problem, Run};
 use crate::stats::{Ratio, median, ratio_of_medians};
 use crate::verdict::{Call, classify, rule_text};
-use crate::wire::catalog::{Catalog, FamilyEntry, UnsafeCodeEntry, VariantEntry};
+use crate::wire::catalog::{FamilyEntry, UnsafeCodeEntry, VariantEntry, VariantKind};
 use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
 use crate::wire::soundness::{Checker, FuzzRun, HazardRecord, SuiteCheck};
+use crate::wire::stages::StageRun;
 
 /// Version of the `ledger.json` format.
 pub const LEDGER_SCHEMA: u32 = 1;
@@ -53,6 +54,8 @@ pub struct RunInfo {
     pub provenance: Option<Provenance>,
     /// Number of benchmarks read.
     pub benchmarks: usize,
+    /// Which stage run produced each of its files, oldest first.
+    pub stages: Vec<StageRun>,
 }
 
 /// The checkers' run as a whole: how they were set, the whole-suite runs and the hazard gallery.
@@ -125,8 +128,8 @@ pub struct InputResult {
 pub struct Row {
     /// Variant name.
     pub variant: String,
-    /// `baseline`, `safe`, `unsafe` or `floor`.
-    pub kind: String,
+    /// Its role in the comparison.
+    pub kind: VariantKind,
     /// Median nanoseconds per iteration.
     pub median_ns: f64,
     /// Criterion samples behind the median.
@@ -181,9 +184,10 @@ pub struct Verdict {
 }
 
 /// Builds the ledger from what was ingested.
-pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
+pub fn analyze(ingested: &Ingested) -> Ledger {
     let mut problems = ingested.problems.clone();
-    let families = catalog
+    let families = ingested
+        .catalog
         .families
         .iter()
         .map(|family| {
@@ -213,6 +217,7 @@ pub fn analyze(ingested: &Ingested, catalog: &Catalog) -> Ledger {
                 label: run.label.clone(),
                 provenance: run.provenance.clone(),
                 benchmarks: run.measurements.len(),
+                stages: run.stages.clone(),
             })
             .collect(),
         families,
@@ -315,12 +320,12 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
         .collect();
     let best = medians
         .iter()
-        .filter(|(_, v, _)| v.kind != "floor")
+        .filter(|(_, v, _)| v.kind != VariantKind::Floor)
         .map(|(_, _, t)| *t)
         .min_by(f64::total_cmp);
     let floor = medians
         .iter()
-        .find(|(_, v, _)| v.kind == "floor")
+        .find(|(_, v, _)| v.kind == VariantKind::Floor)
         .map(|(_, _, t)| *t);
     let link = |path: &Option<std::path::PathBuf>| {
         path.as_ref()
@@ -330,11 +335,13 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
         .iter()
         .map(|(m, v, t)| Row {
             variant: v.name.clone(),
-            kind: v.kind.clone(),
+            kind: v.kind,
             median_ns: *t,
             samples: m.per_iteration_ns.len(),
             per_second: m.amount.count() as f64 / (t * 1e-9),
-            to_best: (v.kind != "floor").then(|| best.map(|b| t / b)).flatten(),
+            to_best: (v.kind != VariantKind::Floor)
+                .then(|| best.map(|b| t / b))
+                .flatten(),
             to_floor: floor.map(|f| t / f),
             criterion_report: link(&m.criterion_report),
             flamegraph: link(&m.flamegraph),
@@ -348,8 +355,8 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
             .min_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(m, v, _)| (*m, *v))
     };
-    let best_safe = fastest(&|v| v.kind == "safe" || v.kind == "baseline");
-    let best_unsafe = fastest(&|v| v.kind == "unsafe");
+    let best_safe = fastest(&|v| v.kind.is_safe());
+    let best_unsafe = fastest(&|v| v.kind == VariantKind::Unsafe);
     let best_like = fastest(&|v| v.like_for_like);
     let input = first.input();
     let compare = |(u, uv): (&Measurement, &VariantEntry)| {

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::wire::catalog::Catalog;
+use crate::wire::catalog::{CATALOG_SCHEMA, Catalog, VariantKind};
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
 use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
 use crate::wire::soundness::{SOUNDNESS_SCHEMA, SoundnessFile};
+use crate::wire::stages::{STAGES_SCHEMA, StageRun, Stages};
 
 /// Something the report could not use, and where it was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,9 +47,12 @@ pub struct Run {
     /// Every usable instruction-count file in the run's `instructions/` directory. A run may
     /// carry counts for another architecture (QEMU counts taken on this host).
     pub counts: Vec<CountSet>,
+    /// Which stage run produced each file (`stages.json`); empty for directories written before
+    /// stages were recorded.
+    pub stages: Vec<StageRun>,
 }
 
-/// One instruction-count file, its entries checked against the registry.
+/// One instruction-count file, its entries checked against the run's catalog.
 #[derive(Clone, Debug)]
 pub struct CountSet {
     /// The file, relative to its run directory.
@@ -85,7 +89,7 @@ impl Measurement {
     }
 }
 
-/// What the checkers found (`soundness.json`), its records checked against the registry.
+/// What the checkers found (`soundness.json`), its records checked against the measured catalog.
 #[derive(Clone, Debug)]
 pub struct Soundness {
     /// The file read.
@@ -97,6 +101,10 @@ pub struct Soundness {
 /// Everything read, and everything that could not be.
 #[derive(Clone, Debug, Default)]
 pub struct Ingested {
+    /// The variants as they were when measured: every run's `catalog.json`, merged (a family
+    /// that runs describe differently is described as the first run does, and named in a
+    /// [`Problem`]).
+    pub catalog: Catalog,
     /// The runs that yielded at least a provenance or a measurement.
     pub runs: Vec<Run>,
     /// The checkers' results, if given and usable.
@@ -105,20 +113,10 @@ pub struct Ingested {
     pub problems: Vec<Problem>,
 }
 
-/// Reads every results directory, checking each benchmark against `catalog`, and the
-/// checkers' results at `soundness`, if given.
-pub fn ingest(dirs: &[PathBuf], soundness: Option<&Path>, catalog: &Catalog) -> Ingested {
+/// Reads every results directory, checking each benchmark against the catalog written with it,
+/// and the checkers' results at `soundness`, if given.
+pub fn ingest(dirs: &[PathBuf], soundness: Option<&Path>) -> Ingested {
     let mut ingested = Ingested::default();
-    match soundness {
-        Some(path) => {
-            ingested.soundness = read_soundness(path, catalog, &mut ingested.problems);
-        }
-        None => ingested.problems.push(Problem {
-            source: "soundness".to_owned(),
-            message: "no soundness results given; the verdicts show every unsafe variant as not                       checked (scripts/soundness.sh writes target/ledger/soundness/soundness.json)"
-                .to_owned(),
-        }),
-    }
     for dir in dirs {
         if !dir.is_dir() {
             ingested.problems.push(Problem::new(
@@ -127,7 +125,7 @@ pub fn ingest(dirs: &[PathBuf], soundness: Option<&Path>, catalog: &Catalog) -> 
             ));
             continue;
         }
-        let run = read_run(dir, catalog, &mut ingested.problems);
+        let run = read_run(dir, &mut ingested.catalog, &mut ingested.problems);
         if ingested.runs.iter().any(|r| r.label == run.label) {
             ingested.problems.push(Problem::new(
                 dir,
@@ -140,11 +138,90 @@ pub fn ingest(dirs: &[PathBuf], soundness: Option<&Path>, catalog: &Catalog) -> 
         }
         ingested.runs.push(run);
     }
+    match soundness {
+        Some(path) => {
+            ingested.soundness = read_soundness(path, &ingested.catalog, &mut ingested.problems);
+        }
+        None => ingested.problems.push(Problem {
+            source: "soundness".to_owned(),
+            message: "no soundness results given; the verdicts show every unsafe variant as not \
+                      checked (scripts/soundness.sh writes target/ledger/soundness/soundness.json)"
+                .to_owned(),
+        }),
+    }
     check_toolchains(&ingested.runs, &mut ingested.problems);
     ingested
 }
 
-fn read_run(dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Run {
+/// A run's `catalog.json`: the registry its results were measured with. Without it the run's
+/// results cannot be described, so they are skipped with one problem rather than one per file.
+fn read_catalog(dir: &Path, problems: &mut Vec<Problem>) -> Option<Catalog> {
+    let path = dir.join("catalog.json");
+    let skipped = "the run's results cannot be described and are skipped (scripts/bench.sh \
+                   writes catalog.json with them)";
+    let bytes = fs::read(&path)
+        .map_err(|e| problems.push(Problem::new(&path, format!("cannot read ({e}); {skipped}"))))
+        .ok()?;
+    let catalog: Catalog = serde_json::from_slice(&bytes)
+        .map_err(|e| problems.push(Problem::new(&path, format!("malformed ({e}); {skipped}"))))
+        .ok()?;
+    if catalog.schema != CATALOG_SCHEMA {
+        problems.push(Problem::new(
+            &path,
+            format!(
+                "catalog in format version {}, this build reads version {CATALOG_SCHEMA}; \
+                 {skipped}",
+                catalog.schema
+            ),
+        ));
+        return None;
+    }
+    Some(catalog)
+}
+
+/// Adds the families of one run's catalog to the merged catalog. A family already described
+/// differently by an earlier run keeps that description, and the conflict is named.
+fn merge_catalog(merged: &mut Catalog, run: &Catalog, source: &Path, problems: &mut Vec<Problem>) {
+    merged.schema = CATALOG_SCHEMA;
+    for family in &run.families {
+        let Some(known) = merged.family(&family.name) else {
+            merged.families.push(family.clone());
+            continue;
+        };
+        if known == family {
+            continue;
+        }
+        let mut differs: Vec<String> = family
+            .variants
+            .iter()
+            .chain(&family.floor)
+            .filter(|v| known.variant(&v.name) != Some(*v))
+            .map(|v| format!("`{}`", v.name))
+            .collect();
+        differs.extend(
+            known
+                .variants
+                .iter()
+                .filter(|v| family.variant(&v.name).is_none())
+                .map(|v| format!("`{}` (absent here)", v.name)),
+        );
+        let what = if differs.is_empty() {
+            "its inputs or description".to_owned()
+        } else {
+            format!("variants {}", differs.join(", "))
+        };
+        problems.push(Problem::new(
+            &source.join("catalog.json"),
+            format!(
+                "describes family `{}` differently from an earlier run ({what}); the site \
+                 describes it as the earlier run does",
+                family.name
+            ),
+        ));
+    }
+}
+
+fn read_run(dir: &Path, merged: &mut Catalog, problems: &mut Vec<Problem>) -> Run {
     let provenance_path = dir.join("provenance.json");
     let provenance = match fs::read(&provenance_path) {
         Ok(bytes) => match serde_json::from_slice::<Provenance>(&bytes) {
@@ -172,6 +249,18 @@ fn read_run(dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Run {
         },
         |p| p.label.clone(),
     );
+    let Some(catalog) = read_catalog(dir, problems) else {
+        return Run {
+            label,
+            dir: dir.to_path_buf(),
+            provenance,
+            measurements: Vec::new(),
+            counts: Vec::new(),
+            stages: read_stages(dir, problems),
+        };
+    };
+    merge_catalog(merged, &catalog, dir, problems);
+    let catalog = &catalog;
     let criterion = dir.join("criterion");
     let mut files = Vec::new();
     find_benchmarks(&criterion, &mut files, problems);
@@ -192,7 +281,39 @@ fn read_run(dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Run {
         provenance,
         measurements,
         counts: read_counts(dir, catalog, problems),
+        stages: read_stages(dir, problems),
     }
+}
+
+/// A run's `stages.json`, if it has one.
+fn read_stages(dir: &Path, problems: &mut Vec<Problem>) -> Vec<StageRun> {
+    let path = dir.join("stages.json");
+    if !path.exists() {
+        return Vec::new();
+    }
+    let stages: Stages = match read_json(&path) {
+        Ok(stages) => stages,
+        Err(mut p) => {
+            p.message = p.message.replace(
+                "benchmark skipped",
+                "which run produced each file is not shown",
+            );
+            problems.push(p);
+            return Vec::new();
+        }
+    };
+    if stages.schema != STAGES_SCHEMA {
+        problems.push(Problem::new(
+            &path,
+            format!(
+                "stages in format version {}, this build reads version {STAGES_SCHEMA}; which \
+                 run produced each file is not shown",
+                stages.schema
+            ),
+        ));
+        return Vec::new();
+    }
+    stages.runs
 }
 
 /// Every `instructions/*.json` of a run, sorted by name.
@@ -242,12 +363,12 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
             let mut dropped = Vec::new();
             counts.counts.retain(|c| {
                 let why = match catalog.family(&c.family) {
-                    None => Some("family the registry no longer has"),
+                    None => Some("family the run's catalog does not list"),
                     Some(f) if f.variant(&c.variant).is_none() => {
-                        Some("variant the registry no longer has")
+                        Some("variant the run's catalog does not list")
                     }
                     Some(f) if !f.inputs.iter().any(|i| i.name == c.input) => {
-                        Some("input the registry no longer has")
+                        Some("input the run's catalog does not list")
                     }
                     Some(_) if !(c.per_call.is_finite() && c.per_call >= 0.0) => {
                         Some("count that is not a finite non-negative number")
@@ -271,7 +392,7 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
         .collect()
 }
 
-/// `soundness.json`, keeping only records of unsafe variants the registry has.
+/// `soundness.json`, keeping only records of unsafe variants the measured catalog lists.
 fn read_soundness(
     path: &Path,
     catalog: &Catalog,
@@ -290,7 +411,8 @@ fn read_soundness(
         problems.push(Problem::new(
             path,
             format!(
-                "soundness results in format version {}, this build reads version                  {SOUNDNESS_SCHEMA}; every unsafe variant is shown as not checked",
+                "soundness results in format version {}, this build reads version \
+                 {SOUNDNESS_SCHEMA}; every unsafe variant is shown as not checked",
                 file.schema
             ),
         ));
@@ -301,7 +423,7 @@ fn read_soundness(
         let known = catalog
             .family(&c.family)
             .and_then(|f| f.variant(&c.variant))
-            .is_some_and(|v| v.kind == "unsafe");
+            .is_some_and(|v| v.kind == VariantKind::Unsafe);
         if !known {
             dropped.push(format!("{}/{} under {}", c.family, c.variant, c.checker));
         }
@@ -311,7 +433,7 @@ fn read_soundness(
         problems.push(Problem::new(
             path,
             format!(
-                "{} records skipped, not unsafe variants of this registry: {}",
+                "{} records skipped, not unsafe variants of the measured catalog: {}",
                 dropped.len(),
                 dropped.join(", ")
             ),
@@ -391,12 +513,12 @@ fn read_measurement(
             .ok_or_else(|| skip(format!("`{}` declares no throughput", bench.full_id)))?;
         let Some(entry) = catalog.family(family) else {
             return Err(skip(format!(
-                "result for family `{family}`, which the registry no longer has"
+                "result for family `{family}`, which the run's catalog does not list"
             )));
         };
         if entry.variant(&variant).is_none() {
             return Err(skip(format!(
-                "result for `{family}/{variant}`, a variant the registry no longer has"
+                "result for `{family}/{variant}`, a variant the run's catalog does not list"
             )));
         }
         let bench_dir = new_dir.parent().unwrap_or(new_dir);

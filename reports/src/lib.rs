@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod ingest;
 pub mod render;
+pub mod rng;
 pub mod site;
 pub mod stats;
 pub mod verdict;
@@ -16,7 +17,6 @@ pub mod wire;
 use std::path::{Path, PathBuf};
 
 use analyze::Ledger;
-use wire::catalog::Catalog;
 
 /// What [`build`] produced.
 #[derive(Debug)]
@@ -32,12 +32,11 @@ pub struct Built {
 }
 
 /// Reads the results directories and the checkers' results (`soundness.json`, if given),
-/// analyzes them against this build's registry and writes the site to `out`. Fails only when
+/// analyzes them against the catalogs written with the results and writes the site to `out`. Fails only when
 /// there is nothing at all to report or the site cannot be written; every lesser problem is
 /// listed on the site.
 pub fn build(results: &[PathBuf], soundness: Option<&Path>, out: &Path) -> Result<Built, String> {
-    let catalog = Catalog::from_registry();
-    let ingested = ingest::ingest(results, soundness, &catalog);
+    let ingested = ingest::ingest(results, soundness);
     let benchmarks: usize = ingested.runs.iter().map(|r| r.measurements.len()).sum();
     if benchmarks == 0 {
         let mut message = String::from("no usable benchmark results");
@@ -46,7 +45,7 @@ pub fn build(results: &[PathBuf], soundness: Option<&Path>, out: &Path) -> Resul
         }
         return Err(message);
     }
-    let ledger = analyze::analyze(&ingested, &catalog);
+    let ledger = analyze::analyze(&ingested);
     let files = render::render(&ledger)?;
     let mut raw: Vec<(String, PathBuf)> = ingested
         .runs

@@ -1,7 +1,7 @@
 //! The statistics behind every number on the site: medians of criterion's per-iteration samples
 //! and percentile-bootstrap confidence intervals for ratios of medians.
 
-use kernels::generate::Rng;
+use crate::rng::Rng;
 
 /// Resamples per bootstrap interval: enough for stable 2.5/97.5 percentiles.
 pub const BOOTSTRAP_RESAMPLES: usize = 2_000;

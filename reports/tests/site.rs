@@ -25,6 +25,17 @@ fn fixture_copy(dir: &Path, label: &str) -> PathBuf {
     run
 }
 
+/// A copy of the fixture run under `dir` whose provenance is labelled `label` too, so that
+/// several copies are several runs.
+fn relabelled_copy(dir: &Path, label: &str) -> PathBuf {
+    let run = fixture_copy(dir, label);
+    let file = run.join("provenance.json");
+    let mut p: serde_json::Value = serde_json::from_str(&read(&file)).expect("provenance");
+    p["label"] = label.into();
+    fs::write(&file, p.to_string()).expect("write");
+    run
+}
+
 fn benchmark_dir(run: &Path, family_shape: &str, variant: &str, size: &str) -> PathBuf {
     run.join("criterion")
         .join(family_shape)
@@ -168,18 +179,97 @@ fn a_benchmark_without_samples_is_named() {
 }
 
 #[test]
-fn a_variant_the_registry_no_longer_has_is_named() {
+fn a_variant_the_catalog_does_not_list_is_named() {
     let (_, problems) = build_corrupted("unknown-variant", |run| {
         let file = benchmark_dir(run, "cast_aligned", "align_to", "64KiB").join("benchmark.json");
         let text = read(&file).replace("\"align_to\"", "\"retired_variant\"");
         fs::write(&file, text).expect("write");
     });
     assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("`cast/retired_variant`, a variant the registry no longer has")),
+        problems.iter().any(
+            |p| p.contains("`cast/retired_variant`, a variant the run's catalog does not list")
+        ),
         "{problems:?}"
     );
+}
+
+/// Edits the fixture run's `catalog.json`.
+fn edit_catalog(run: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let file = run.join("catalog.json");
+    let mut catalog: serde_json::Value = serde_json::from_str(&read(&file)).expect("catalog");
+    edit(&mut catalog);
+    fs::write(&file, catalog.to_string()).expect("write");
+}
+
+#[test]
+fn variants_are_described_as_they_were_when_measured() {
+    // The catalog written with the results is the only description the report reads: a
+    // variant renamed or redescribed in the registry since is shown as measured.
+    let dir = scratch("as-measured");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    edit_catalog(&run, |catalog| {
+        let text = &mut catalog["families"][0];
+        assert_eq!(text["name"], "text");
+        let variant = text["variants"]
+            .as_array_mut()
+            .expect("variants")
+            .iter_mut()
+            .find(|v| v["name"] == "from_utf8_unchecked")
+            .expect("variant");
+        variant["description"] = "as described when measured".into();
+        variant["invariants"] = serde_json::json!(["an invariant of the measured build"]);
+    });
+    let out = dir.join("site");
+    build(&[run], None, &out).expect("site");
+    let page = read(&out.join("family-text.html"));
+    assert!(page.contains("as described when measured"), "description");
+    assert!(
+        page.contains("an invariant of the measured build"),
+        "invariant"
+    );
+}
+
+#[test]
+fn a_run_without_a_catalog_is_named_and_skipped() {
+    let dir = scratch("no-catalog");
+    let good = relabelled_copy(&dir, "x86_64-a");
+    let bare = relabelled_copy(&dir, "x86_64-b");
+    fs::remove_file(bare.join("catalog.json")).expect("remove");
+    let built = build(&[good, bare.clone()], None, &dir.join("site")).expect("site");
+    let problems = problem_texts(&built);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("x86_64-b/catalog.json") && p.contains("cannot be described")),
+        "{problems:?}"
+    );
+    let runs = &built.ledger.families[0].runs;
+    assert_eq!(runs.len(), 1, "only the described run is reported");
+
+    // Nothing described at all is nothing to report.
+    fs::remove_dir_all(dir.join("x86_64-a")).expect("remove");
+    let error = build(&[bare], None, &dir.join("site2")).expect_err("nothing usable");
+    assert!(error.contains("catalog.json"), "{error}");
+}
+
+#[test]
+fn runs_that_describe_a_family_differently_are_named() {
+    let dir = scratch("catalog-conflict");
+    let a = relabelled_copy(&dir, "x86_64-a");
+    let b = relabelled_copy(&dir, "x86_64-b");
+    edit_catalog(&b, |catalog| {
+        catalog["families"][1]["variants"][0]["kind"] = "safe".into();
+    });
+    let built = build(&[a, b], None, &dir.join("site")).expect("site");
+    let problems = problem_texts(&built);
+    assert!(
+        problems.iter().any(|p| p.contains("x86_64-b/catalog.json")
+            && p.contains("family `cast` differently")
+            && p.contains("`collect_vec`")),
+        "{problems:?}"
+    );
+    let cast = &built.ledger.families[1].family;
+    assert_eq!(cast.variants[0].kind.as_str(), "baseline", "first run wins");
 }
 
 #[test]

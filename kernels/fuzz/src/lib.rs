@@ -6,7 +6,7 @@
 //! refuses an input must have declared the precondition it failed. A disagreement or a crash is
 //! a finding: libFuzzer saves the input under `artifacts/`.
 
-use kernels::pool::{ObjectKind, Workload, inputs as pool_inputs};
+use kernels::families::pool::{ObjectKind, Workload, inputs as pool_inputs};
 use kernels::{Input, family};
 
 /// Runs every measured variant of `family_name` on `input` against the reference.

@@ -9,8 +9,8 @@
 use std::hint::black_box;
 use std::mem::MaybeUninit;
 
-use kernels::pool::PoolObject;
-use kernels::pool::raw::RawSlab;
+use kernels::families::pool::PoolObject;
+use kernels::families::pool::raw::RawSlab;
 
 /// 1. Reads the element one past the end of a `Vec<u32>`.
 pub fn pointer_past_end() -> String {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ingest::{Problem, Run};
-use crate::wire::catalog::FamilyEntry;
+use crate::wire::catalog::{FamilyEntry, VariantKind};
 use crate::wire::instructions::NO_REP_MOVSB;
 
 /// Counts that differ by more than this fraction between glibc settings are copy-sensitive.
@@ -49,8 +49,8 @@ pub struct InputCounts {
 pub struct CountRow {
     /// Variant name.
     pub variant: String,
-    /// `baseline`, `safe`, `unsafe` or `floor`.
-    pub kind: String,
+    /// Its role in the comparison.
+    pub kind: VariantKind,
     /// Instructions per call, callees included, in glibc's default environment.
     pub per_call: f64,
     /// What counted it: `gungraun`, `callgrind` or `qemu-plugin`.
@@ -208,7 +208,7 @@ pub fn family_counts(
                             });
                             Some(CountRow {
                                 variant: v.name.clone(),
-                                kind: v.kind.clone(),
+                                kind: v.kind,
                                 per_call,
                                 counter: counter.to_owned(),
                                 emulated,
@@ -221,10 +221,10 @@ pub fn family_counts(
                         .collect();
                     let fewest = rows
                         .iter()
-                        .filter(|r| r.kind != "floor")
+                        .filter(|r| r.kind != VariantKind::Floor)
                         .map(|r| r.per_call)
                         .min_by(f64::total_cmp);
-                    for row in rows.iter_mut().filter(|r| r.kind != "floor") {
+                    for row in rows.iter_mut().filter(|r| r.kind != VariantKind::Floor) {
                         row.to_fewest = fewest.filter(|f| *f > 0.0).map(|f| row.per_call / f);
                     }
                     InputCounts {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::ingest::Soundness;
-use crate::wire::catalog::FamilyEntry;
+use crate::wire::catalog::{FamilyEntry, VariantKind};
 use crate::wire::soundness::{Outcome, VariantCheck};
 
 /// One unsafe variant under every checker that recorded it.
@@ -51,7 +51,7 @@ pub fn family_soundness(
     family
         .variants
         .iter()
-        .filter(|v| v.kind == "unsafe")
+        .filter(|v| v.kind == VariantKind::Unsafe)
         .map(|v| {
             let checks: Vec<VariantCheck> = soundness
                 .map(|s| {

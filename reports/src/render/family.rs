@@ -8,6 +8,7 @@ use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
 use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
 use crate::analyze::{FamilyReport, FamilyRun, InputResult};
+use crate::wire::catalog::VariantKind;
 use crate::wire::criterion::Amount;
 
 /// The page of `report`'s family; `soundness_given` says whether the checkers' results were read.
@@ -95,7 +96,7 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{unsafe_code}\
              <ul class=\"invariants\">{invariants}</ul></td><td>{}</td></tr>",
             escape(&v.name),
-            kind_badge(&v.kind),
+            kind_badge(v.kind),
             escape(&v.description),
             escape(&skips)
         );
@@ -135,10 +136,10 @@ fn instructions_table(out: &mut String, arch: &ArchCounts) {
         let _ = write!(out, "<th><code>{}</code></th>", escape(&input.input));
     }
     out.push_str("</tr></thead><tbody>");
-    let mut variants: Vec<(&str, &str)> = Vec::new();
+    let mut variants: Vec<(&str, VariantKind)> = Vec::new();
     for row in arch.inputs.iter().flat_map(|i| &i.rows) {
         if !variants.iter().any(|(v, _)| *v == row.variant) {
-            variants.push((&row.variant, &row.kind));
+            variants.push((&row.variant, row.kind));
         }
     }
     let mut flagged = false;
@@ -231,7 +232,7 @@ fn shape_section(
                 Some(s) => s.points.push(point),
                 None => series.push(Series {
                     name: row.variant.clone(),
-                    kind: row.kind.clone(),
+                    kind: row.kind,
                     points: vec![point],
                 }),
             }
@@ -337,7 +338,7 @@ fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {
              <td class=\"num\">{}</td><td>{}</td></tr>",
             if best { " class=\"best\"" } else { "" },
             escape(&row.variant),
-            kind_badge(&row.kind),
+            kind_badge(row.kind),
             duration(row.median_ns),
             rate(row.per_second, bytes),
             row.to_best.map_or_else(|| "—".to_owned(), times),

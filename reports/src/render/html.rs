@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::wire::catalog::VariantKind;
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -168,8 +170,8 @@ pub fn slug(name: &str) -> String {
 }
 
 /// A kind badge.
-pub fn kind_badge(kind: &str) -> String {
-    format!("<span class=\"kind kind-{0}\">{0}</span>", escape(kind))
+pub fn kind_badge(kind: VariantKind) -> String {
+    format!("<span class=\"kind kind-{0}\">{0}</span>", kind.as_str())
 }
 
 #[cfg(test)]

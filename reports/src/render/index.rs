@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::html::{count, counted, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
-use crate::analyze::{Comparison, Ledger, Verdict};
+use crate::analyze::{Comparison, Ledger, RunInfo, Verdict};
 use crate::wire::soundness::Outcome;
 
 pub fn body(ledger: &Ledger) -> String {
@@ -239,6 +239,30 @@ fn problems(out: &mut String, ledger: &Ledger) {
     out.push_str("</ul>\n");
 }
 
+/// Which stage run produced which files of a results directory (several stages write one).
+fn stages(out: &mut String, run: &RunInfo) {
+    if run.stages.is_empty() {
+        return;
+    }
+    out.push_str("<p class=\"note\">Produced by:</p><ul class=\"note\">");
+    for stage in &run.stages {
+        let _ = write!(
+            out,
+            "<li><b>{}</b>, installed {} from source {}: {}</li>",
+            escape(&stage.stage),
+            escape(&stage.installed),
+            escape(&stage.git),
+            stage
+                .files
+                .iter()
+                .map(|f| format!("<code>{}</code>", escape(f)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out.push_str("</ul>\n");
+}
+
 fn environment(out: &mut String, ledger: &Ledger) {
     out.push_str("<h2 id=\"environment\">Environment</h2>\n");
     for run in &ledger.runs {
@@ -251,6 +275,7 @@ fn environment(out: &mut String, ledger: &Ledger) {
             super::raw_dir(&run.label),
             super::raw_dir(&run.label)
         );
+        stages(out, run);
         let Some(p) = &run.provenance else {
             out.push_str("<p class=\"note\">No provenance recorded for this run.</p>\n");
             continue;

@@ -4,12 +4,14 @@
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::prelude::*;
 
+use crate::wire::catalog::VariantKind;
+
 /// One line of a throughput plot.
 pub struct Series {
     /// Variant name, shown in the legend.
     pub name: String,
-    /// `baseline`, `safe`, `unsafe` or `floor`: decides colour and dashing.
-    pub kind: String,
+    /// Its role in the comparison: decides colour and dashing.
+    pub kind: VariantKind,
     /// (units per iteration, units per second).
     pub points: Vec<(f64, f64)>,
 }
@@ -180,17 +182,17 @@ pub fn throughput_svg(title: &str, series: &[Series], bytes: bool) -> Result<Str
     frame.draw(|chart| {
         let (mut safe, mut unsafe_) = (0, 0);
         for s in series {
-            let (color, dashed) = match s.kind.as_str() {
-                "unsafe" => {
+            let (color, dashed) = match s.kind {
+                VariantKind::Unsafe => {
                     unsafe_ += 1;
                     (UNSAFE[(unsafe_ - 1) % UNSAFE.len()], true)
                 }
-                "safe" => {
+                VariantKind::Safe => {
                     safe += 1;
                     (SAFE[(safe - 1) % SAFE.len()], false)
                 }
-                "floor" => (FLOOR, true),
-                _ => (BASELINE, false),
+                VariantKind::Floor => (FLOOR, true),
+                VariantKind::Baseline => (BASELINE, false),
             };
             let points: Vec<(f64, f64)> = s.points.iter().map(|&(x, y)| (x, y / scale)).collect();
             let style = color.stroke_width(2);
@@ -312,12 +314,12 @@ mod tests {
         let series = vec![
             Series {
                 name: "safe_one".into(),
-                kind: "safe".into(),
+                kind: VariantKind::Safe,
                 points: vec![(16.0, 1e9), (4096.0, 5e9)],
             },
             Series {
                 name: "raw_one".into(),
-                kind: "unsafe".into(),
+                kind: VariantKind::Unsafe,
                 points: vec![(16.0, 2e9), (4096.0, 9e9)],
             },
         ];

@@ -6,7 +6,9 @@
 //! - `catalog.json` ([`catalog::Catalog`]): the registry the results were measured with;
 //! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`);
 //! - `instructions/*.json` ([`instructions::InstructionFile`]): instructions per call, one file
-//!   per architecture, counter and environment.
+//!   per architecture, counter and environment;
+//! - `stages.json` ([`stages::Stages`]): which run of which stage (bench, aarch64) produced each
+//!   of these files.
 //!
 //! Apart from the results directories, `target/ledger/soundness/soundness.json`
 //! ([`soundness::SoundnessFile`]) holds what Miri and the sanitizers found.
@@ -16,3 +18,4 @@ pub mod criterion;
 pub mod instructions;
 pub mod provenance;
 pub mod soundness;
+pub mod stages;

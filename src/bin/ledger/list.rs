@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
-use reports::wire::catalog::{Catalog, FamilyEntry, VariantEntry};
+use reports::wire::catalog::{FamilyEntry, VariantEntry};
 
 pub fn run(json: bool) -> anyhow::Result<()> {
-    let catalog = Catalog::from_registry();
+    let catalog = crate::catalog::of_registry();
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &catalog).context("writing the catalog")?;
@@ -91,7 +91,7 @@ fn write_variant(out: &mut impl Write, variant: &VariantEntry) -> anyhow::Result
     for skipped in &variant.skips {
         writeln!(out, "      skips: {skipped}")?;
     }
-    if variant.kind == "unsafe" && variant.skips.is_empty() {
+    if variant.like_for_like {
         writeln!(
             out,
             "      skips: nothing the safe reference does (like-for-like)"

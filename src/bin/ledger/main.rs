@@ -9,12 +9,14 @@
 //! hazard gallery under Miri and the sanitizers.
 
 mod agreement;
+mod catalog;
 mod count;
 mod import_gungraun;
 mod list;
 mod probe;
 mod provenance;
 mod report;
+mod results;
 mod soundness;
 
 use std::process::ExitCode;
@@ -50,6 +52,9 @@ enum Command {
     ImportGungraun(import_gungraun::Args),
     /// Build the report site from saved results.
     Report(report::Args),
+    /// Manage results directories.
+    #[command(subcommand)]
+    Results(ResultsCommand),
     /// Run every unsafe variant and every hazard alone under Miri and the sanitizers.
     Soundness(soundness::Args),
     /// Print this machine's provenance (host, CPU, toolchain, source) as JSON.
@@ -58,6 +63,13 @@ enum Command {
         #[arg(long, default_value = "full", value_parser = ["full", "quick"])]
         plan: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ResultsCommand {
+    /// Move a stage's completed results into a results directory, replacing only what that
+    /// stage produced, and record which run produced each file (`stages.json`).
+    Install(results::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +81,7 @@ fn main() -> ExitCode {
         Command::Agreement(args) => agreement::run(&args),
         Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Results(ResultsCommand::Install(args)) => results::run(&args),
         Command::Soundness(args) => soundness::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),
     };

@@ -63,12 +63,17 @@ fn collect(plan: &str) -> Provenance {
         target: line("host:"),
         rustc,
         rustflags: std::env::var("RUSTFLAGS").unwrap_or_default(),
-        git: output("git", &["describe", "--always", "--dirty"])
-            .map(|s| s.trim().to_owned())
-            .unwrap_or_else(|e| format!("unknown: {e}")),
+        git: git_describe(),
         date: rfc3339_now(),
         plan: plan.to_owned(),
     }
+}
+
+/// `git describe --always --dirty` of the working tree, or why it is unknown.
+pub fn git_describe() -> String {
+    output("git", &["describe", "--always", "--dirty"])
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|e| format!("unknown: {e}"))
 }
 
 fn output(program: &str, args: &[&str]) -> Result<String, String> {

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use kernels::Family;
 use reports::wire::soundness::{
     Checker, FuzzRun, HazardCheck, HazardRecord, Outcome, SOUNDNESS_SCHEMA, SafeRefusal,
     SoundnessFile, SuiteCheck, VariantCheck,
@@ -138,16 +139,17 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .trim()
         .to_owned();
 
-    let unsafe_variants: Vec<(&str, &str)> = kernels::unsafe_variants()
-        .map(|(f, v)| (f.name, v.name))
+    let unsafe_variants: Vec<(&Family, &str)> = kernels::unsafe_variants()
+        .map(|(f, v)| (f, v.name))
         .filter(|(f, v)| {
+            let f = f.name;
             args.variants.is_empty() || args.variants.iter().any(|w| *w == format!("{f}/{v}"))
         })
         .collect();
     for wanted in &args.variants {
         if !unsafe_variants
             .iter()
-            .any(|(f, v)| *wanted == format!("{f}/{v}"))
+            .any(|(f, v)| *wanted == format!("{}/{v}", f.name))
         {
             bail!("`{wanted}` is not an unsafe variant of the registry (see `ledger list`)");
         }
@@ -164,7 +166,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             progress("building the kernels' tests with AddressSanitizer (several minutes)");
         }
         for (family, variant) in &unsafe_variants {
-            progress(&format!("{}: {family}/{variant}", tool.name()));
+            progress(&format!("{}: {}/{variant}", tool.name(), family.name));
             let check = variant_check(*tool, family, variant)?;
             if check.outcome == Outcome::Finding {
                 progress(&format!(
@@ -402,8 +404,9 @@ fn did_not_start(stdout: &str) -> bool {
     !stdout.lines().any(|l| l.starts_with("running "))
 }
 
-fn variant_check(tool: Tool, family: &str, variant: &str) -> anyhow::Result<VariantCheck> {
-    let rayon = family.contains("rayon");
+fn variant_check(tool: Tool, family: &Family, variant: &str) -> anyhow::Result<VariantCheck> {
+    let rayon = family.spawns_threads;
+    let family = family.name;
     let mut check = VariantCheck {
         family: family.to_owned(),
         variant: variant.to_owned(),

@@ -242,7 +242,7 @@ mod tests {
     use std::sync::atomic::{AtomicIsize, Ordering};
 
     use super::*;
-    use crate::pool::Scratch;
+    use crate::families::pool::Scratch;
 
     /// Counts live objects, to check that the slab drops exactly what it made.
     #[derive(Default)]

@@ -1,4 +1,4 @@
-//! Families `cast` and `cast_u64`: slice reinterpretation.
+//! Families `cast` (here) and `cast_u64` ([`cast_u64`]): slice reinterpretation.
 //!
 //! Viewing `&[u8]` as `&[u32]` with `slice::from_raw_parts` is the classic "it's faster" unsafe
 //! block. Each variant gets the words some way — a raw cast, `align_to`, bytemuck's and
@@ -10,15 +10,17 @@
 //! every variant, and words are read little-endian everywhere (`from_le` is free on
 //! little-endian targets), so all variants agree on every target and every alignment.
 
+pub mod cast_u64;
 pub mod inputs;
 pub mod raw;
 pub mod safe;
 
 use std::marker::PhantomData;
 
-use crate::registry::{Family, Kind, Variant};
+use super::floor;
+use crate::family::{Family, Unsafety, Variant};
 use crate::unsafe_code::UnsafeCode;
-use crate::{Digest, Precondition, Run, Unit, floor};
+use crate::{Digest, Precondition, Run, Unit};
 
 /// An element type bytes are reinterpreted as.
 pub trait Word:
@@ -123,112 +125,87 @@ fn digest<W: Word>(sum: W, len: usize) -> Digest {
 const SKIPS_ALIGNMENT: &[&str] = &["the alignment check (bytemuck/zerocopy do it once per slice)"];
 
 /// The variants, written once for every word type.
-struct Table<W>(PhantomData<W>);
+pub(crate) struct Table<W>(PhantomData<W>);
 
 impl<W: Word> Table<W> {
-    const VARIANTS: [Variant; 7] = [
-        Variant {
-            name: "collect_vec",
-            kind: Kind::Baseline,
-            description: "chunks_exact + from_le_bytes collected into a Vec, then summed",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::borrow(|b| digest(safe::sum_collect_vec::<W>(b), b.len())),
-        },
-        Variant {
-            name: "chunks_exact",
-            kind: Kind::Safe,
-            description: "chunks_exact + from_le_bytes: alignment-free, endian-explicit",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::borrow(|b| digest(safe::sum_chunks_exact::<W>(b), b.len())),
-        },
-        Variant {
-            name: "bytemuck",
-            kind: Kind::Safe,
-            description: "bytemuck::try_cast_slice view; chunks_exact when misaligned",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::borrow(|b| digest(safe::sum_bytemuck::<W>(b), b.len())),
-        },
-        Variant {
-            name: "zerocopy",
-            kind: Kind::Safe,
-            description: "zerocopy view as little-endian words of alignment 1 (any address)",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::borrow(|b| digest(safe::sum_zerocopy::<W>(b), b.len())),
-        },
-        Variant {
-            name: "cast_raw",
-            kind: Kind::Unsafe,
-            description: "slice::from_raw_parts(ptr as *const W, len / size): aligned input only",
-            invariants: &[
-                "the first byte is aligned for the word type",
-                "len / size_of::<W>() words lie inside the byte slice",
-                "the view does not outlive the borrowed bytes",
-                "every bit pattern is a valid word",
-            ],
-            skips: SKIPS_ALIGNMENT,
-            unsafe_code: Some(
-                const {
-                    UnsafeCode::counted(
-                        "kernels/src/cast/raw.rs",
-                        include_str!("raw.rs"),
-                        &["pub unsafe fn sum_cast_raw_unchecked<"],
-                    )
-                },
+    pub(crate) const VARIANTS: [Variant; 7] = [
+        Variant::baseline(
+            "collect_vec",
+            "chunks_exact + from_le_bytes collected into a Vec, then summed",
+            Run::borrow(|b| digest(safe::sum_collect_vec::<W>(b), b.len())),
+        ),
+        Variant::safe(
+            "chunks_exact",
+            "chunks_exact + from_le_bytes: alignment-free, endian-explicit",
+            Run::borrow(|b| digest(safe::sum_chunks_exact::<W>(b), b.len())),
+        ),
+        Variant::safe(
+            "bytemuck",
+            "bytemuck::try_cast_slice view; chunks_exact when misaligned",
+            Run::borrow(|b| digest(safe::sum_bytemuck::<W>(b), b.len())),
+        ),
+        Variant::safe(
+            "zerocopy",
+            "zerocopy view as little-endian words of alignment 1 (any address)",
+            Run::borrow(|b| digest(safe::sum_zerocopy::<W>(b), b.len())),
+        ),
+        Variant::with_unsafe(
+            "cast_raw",
+            "slice::from_raw_parts(ptr as *const W, len / size): aligned input only",
+            Unsafety::new(
+                &[
+                    "the first byte is aligned for the word type",
+                    "len / size_of::<W>() words lie inside the byte slice",
+                    "the view does not outlive the borrowed bytes",
+                    "every bit pattern is a valid word",
+                ],
+                SKIPS_ALIGNMENT,
+                UnsafeCode::counted(
+                    "kernels/src/families/cast/raw.rs",
+                    include_str!("raw.rs"),
+                    &["pub unsafe fn sum_cast_raw_unchecked<"],
+                ),
             ),
-            run: raw::cast_raw_run::<W>(),
-        },
-        Variant {
-            name: "align_to",
-            kind: Kind::Unsafe,
-            description: "<[u8]>::align_to (unsafe: the compiler cannot see that every bit pattern \
+            raw::cast_raw_run::<W>(),
+        ),
+        Variant::with_unsafe(
+            "align_to",
+            "<[u8]>::align_to (unsafe: the compiler cannot see that every bit pattern \
                           is a word); chunks_exact when the words do not start aligned",
-            invariants: &["every bit pattern is a valid word"],
-            skips: &[],
-            unsafe_code: Some(
-                const {
-                    UnsafeCode::counted(
-                        "kernels/src/cast/raw.rs",
-                        include_str!("raw.rs"),
-                        &["pub fn sum_align_to<"],
-                    )
-                },
+            Unsafety::new(
+                &["every bit pattern is a valid word"],
+                &[],
+                UnsafeCode::counted(
+                    "kernels/src/families/cast/raw.rs",
+                    include_str!("raw.rs"),
+                    &["pub fn sum_align_to<"],
+                ),
             ),
-            run: Run::borrow(|b| digest(raw::sum_align_to::<W>(b), b.len())),
-        },
-        Variant {
-            name: "read_unaligned",
-            kind: Kind::Unsafe,
-            description: "raw pointer loop of ptr::read_unaligned over whole words, without \
+            Run::borrow(|b| digest(raw::sum_align_to::<W>(b), b.len())),
+        ),
+        Variant::with_unsafe(
+            "read_unaligned",
+            "raw pointer loop of ptr::read_unaligned over whole words, without \
                           bounds checks (the safe iterators elide them too)",
-            invariants: &[
-                "every read lies inside the byte slice",
-                "every bit pattern is a valid word",
-            ],
-            skips: &[],
-            unsafe_code: Some(
-                const {
-                    UnsafeCode::counted(
-                        "kernels/src/cast/raw.rs",
-                        include_str!("raw.rs"),
-                        &["pub fn sum_read_unaligned<"],
-                    )
-                },
+            Unsafety::new(
+                &[
+                    "every read lies inside the byte slice",
+                    "every bit pattern is a valid word",
+                ],
+                &[],
+                UnsafeCode::counted(
+                    "kernels/src/families/cast/raw.rs",
+                    include_str!("raw.rs"),
+                    &["pub fn sum_read_unaligned<"],
+                ),
             ),
-            run: Run::borrow(|b| digest(raw::sum_read_unaligned::<W>(b), b.len())),
-        },
+            Run::borrow(|b| digest(raw::sum_read_unaligned::<W>(b), b.len())),
+        ),
     ];
 }
 
 /// Family `cast`: bytes as `u32` words.
-pub static FAMILY_U32: Family = Family {
+pub static CAST: Family = Family {
     name: "cast",
     title: "slice reinterpretation as u32",
     summary: "&[u8] viewed as &[u32] and summed: what a raw from_raw_parts cast buys over \
@@ -241,19 +218,5 @@ pub static FAMILY_U32: Family = Family {
     unit: Unit::Bytes,
     inputs: inputs::specs::<u32>,
     takes_files: true,
-};
-
-/// Family `cast_u64`: bytes as `u64` words.
-pub static FAMILY_U64: Family = Family {
-    name: "cast_u64",
-    title: "slice reinterpretation as u64",
-    summary: "&[u8] viewed as &[u64] and summed; misaligned+4 is aligned for u32 but not u64.",
-    compares: "wrapping sum and count of the whole little-endian u64 words (tail bytes ignored)",
-    variants: &Table::<u64>::VARIANTS,
-    reference: "chunks_exact",
-    floor: Some(&floor::READ_PASS),
-    headline: ("aligned", 64 << 10),
-    unit: Unit::Bytes,
-    inputs: inputs::specs::<u64>,
-    takes_files: true,
+    spawns_threads: false,
 };

@@ -1,47 +1,23 @@
-//! The registry: the one list of families and variants that benches, tests, `ledger list` and
-//! the report iterate. Adding a variant is one function in its family plus one entry here.
+//! What a family, a variant and a kind are: the vocabulary every family, bench, test and the
+//! command line share. This module knows no family; the list of them is
+//! [`crate::families::FAMILIES`].
 
 use std::fmt;
 
 use crate::unchecked_call::{Bound, Refusal, Run};
 use crate::unsafe_code::UnsafeCode;
-use crate::{Digest, Input, InputName, InputSpec, Unit, cast, pool, serial, text};
+use crate::{Digest, Input, InputName, InputSpec, Unit};
 
-/// Every family, in the order reports show them.
-pub static FAMILIES: &[&Family] = &[
-    &text::FAMILY,
-    &cast::FAMILY_U32,
-    &cast::FAMILY_U64,
-    &pool::LOCAL,
-    &pool::PARALLEL,
-    &serial::ENCODE,
-    &serial::DECODE,
-];
-
-/// Looks a family up by name.
-pub fn family(name: &str) -> Option<&'static Family> {
-    FAMILIES.iter().copied().find(|f| f.name == name)
-}
-
-/// Every unsafe variant with its family, in registry order: what the checkers run.
-pub fn unsafe_variants() -> impl Iterator<Item = (&'static Family, &'static Variant)> {
-    FAMILIES.iter().copied().flat_map(|f| {
-        f.variants
-            .iter()
-            .filter(|v| v.kind == Kind::Unsafe)
-            .map(move |v| (f, v))
-    })
-}
-
-/// What role a variant plays in a comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What role a variant plays in a comparison. Only an unsafe variant carries what its unsafe
+/// code relies on, so a safe variant cannot claim invariants or skipped work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// What most code writes; the point of departure.
     Baseline,
     /// A safe technique; the best of them is what unsafe must beat.
     Safe,
     /// Contains `unsafe` (raw pointers, unchecked conversions).
-    Unsafe,
+    Unsafe(Unsafety),
     /// The least work possible on the same bytes; a reference, never a candidate.
     Floor,
 }
@@ -52,9 +28,27 @@ impl Kind {
         match self {
             Self::Baseline => "baseline",
             Self::Safe => "safe",
-            Self::Unsafe => "unsafe",
+            Self::Unsafe(_) => "unsafe",
             Self::Floor => "floor",
         }
+    }
+
+    /// What an unsafe variant relies on; `None` for every other kind.
+    pub fn unsafety(self) -> Option<Unsafety> {
+        match self {
+            Self::Unsafe(unsafety) => Some(unsafety),
+            Self::Baseline | Self::Safe | Self::Floor => None,
+        }
+    }
+
+    /// Whether the variant contains `unsafe`.
+    pub fn is_unsafe(self) -> bool {
+        matches!(self, Self::Unsafe(_))
+    }
+
+    /// Whether the variant is a candidate (baseline, safe or unsafe) rather than a floor.
+    pub fn is_candidate(self) -> bool {
+        !matches!(self, Self::Floor)
     }
 }
 
@@ -64,25 +58,102 @@ impl fmt::Display for Kind {
     }
 }
 
+/// What an unsafe variant's soundness rests on, what it skips and where its unsafe code is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unsafety {
+    /// What must hold for the unsafe code to be sound; never empty.
+    pub invariants: &'static [&'static str],
+    /// The work the safe reference does that this variant skips, so that its gain holds only
+    /// where that work is done elsewhere. Empty when it does the same work (like for like).
+    pub skips: &'static [&'static str],
+    /// The items holding its unsafe code and how many unsafe operations they contain, counted
+    /// from the source at compile time.
+    pub code: UnsafeCode,
+}
+
+impl Unsafety {
+    /// An unsafe variant's facts. Fails to compile (in a constant) when `invariants` is empty:
+    /// unsafe code that relies on nothing needs no `unsafe`.
+    pub const fn new(
+        invariants: &'static [&'static str],
+        skips: &'static [&'static str],
+        code: UnsafeCode,
+    ) -> Self {
+        assert!(
+            !invariants.is_empty(),
+            "an unsafe variant must name what its unsafe code relies on"
+        );
+        Self {
+            invariants,
+            skips,
+            code,
+        }
+    }
+
+    /// Whether the variant does the same work as the safe reference, so that its comparison
+    /// with the best safe variant holds for every input it accepts.
+    pub fn like_for_like(&self) -> bool {
+        self.skips.is_empty()
+    }
+}
+
 /// One implementation of a family's operation.
 pub struct Variant {
     /// Stable name, by technique (`from_utf8_std`, `cast_raw`).
     pub name: &'static str,
-    /// Its role in the comparison.
+    /// Its role in the comparison, with an unsafe variant's invariants.
     pub kind: Kind,
     /// One line: what it does.
     pub description: &'static str,
-    /// For unsafe variants: what must hold for the unsafe code to be sound.
-    pub invariants: &'static [&'static str],
-    /// For unsafe variants: the work the safe reference does that this variant skips, so that
-    /// its gain holds only where that work is done elsewhere. Empty when it does the same work
-    /// (a like-for-like comparison).
-    pub skips: &'static [&'static str],
-    /// For unsafe variants: the items holding its unsafe code and how many unsafe operations
-    /// they contain, counted from the source at compile time.
-    pub unsafe_code: Option<UnsafeCode>,
     /// How it is called and what it requires of its input.
     pub run: Run,
+}
+
+impl Variant {
+    /// What most code writes.
+    pub const fn baseline(name: &'static str, description: &'static str, run: Run) -> Self {
+        Self {
+            name,
+            kind: Kind::Baseline,
+            description,
+            run,
+        }
+    }
+
+    /// A safe technique.
+    pub const fn safe(name: &'static str, description: &'static str, run: Run) -> Self {
+        Self {
+            name,
+            kind: Kind::Safe,
+            description,
+            run,
+        }
+    }
+
+    /// A variant that contains `unsafe`, with what its unsafe code relies on.
+    pub const fn with_unsafe(
+        name: &'static str,
+        description: &'static str,
+        unsafety: Unsafety,
+        run: Run,
+    ) -> Self {
+        Self {
+            name,
+            kind: Kind::Unsafe(unsafety),
+            description,
+            run,
+        }
+    }
+
+    /// The least work possible on the same input: a reference, never a candidate.
+    pub const fn floor(name: &'static str, description: &'static str, run: Run) -> Self {
+        Self {
+            name,
+            kind: Kind::Floor,
+            description,
+            run,
+        }
+    }
 }
 
 impl Variant {
@@ -126,6 +197,9 @@ pub struct Family {
     pub inputs: fn() -> Vec<InputSpec>,
     /// Whether user files (`ledger probe --file`, `LEDGER_CORPUS`) can be inputs.
     pub takes_files: bool,
+    /// Whether its variants start threads (rayon workers): such runs need a checker that
+    /// understands threads (Miri's Tree Borrows pass, whole-program instruction counts).
+    pub spawns_threads: bool,
 }
 
 impl Family {
@@ -183,7 +257,7 @@ impl Family {
             .bind(input)
             .map_err(VerifyError::Refused)?
             .run_once();
-        if variant.kind == Kind::Floor {
+        if !variant.kind.is_candidate() {
             return Ok(digest);
         }
         let expected = self

@@ -3,7 +3,7 @@
 //! back before timing.
 
 use super::{Record, safe};
-use crate::cast::inputs::shape_name;
+use crate::families::cast::inputs::shape_name;
 use crate::generate::Rng;
 use crate::{Input, InputName, InputSpec, Unit};
 

@@ -1,4 +1,5 @@
-//! Families `pool` and `pool_rayon`: pooled object reuse, on one thread and across rayon workers.
+//! Families `pool` (here) and `pool_rayon` ([`pool_rayon`]): pooled object reuse, on one thread
+//! and across rayon workers.
 //!
 //! A workload is a sequence of operations; each acquires an object, fills it from the
 //! operation's index, folds it into a checksum and releases it. Pools exist to skip the
@@ -12,13 +13,13 @@
 //! independent, so the parallel variants may run them in any order and still agree.
 
 pub mod inputs;
+pub mod pool_rayon;
 pub mod raw;
 pub mod safe;
 
 use rayon::ThreadPool;
-use rayon::prelude::*;
 
-use crate::registry::{Family, Kind, Variant};
+use crate::family::{Family, Unsafety, Variant};
 use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, Run, Unit};
 
@@ -221,72 +222,8 @@ fn local<S: LocalPool + 'static, M: LocalPool + 'static>(input: &Input) -> Box<d
     }
 }
 
-/// Operations handed to a worker at a time: enough to amortise rayon's splitting, few enough
-/// to balance the smaller workloads.
-const MIN_OPS_PER_TASK: usize = 64;
-
-/// Runs a workload split across the pool's workers, keeping the pool between runs.
-struct ParallelFixture<P> {
-    pool: P,
-    ops: usize,
-    checksum: u64,
-}
-
-impl<P: SharedPool> Fixture for ParallelFixture<P> {
-    fn run(&mut self) {
-        let pool = &self.pool;
-        let ops = self.ops;
-        self.checksum = pool.threads().install(|| {
-            (0..ops)
-                .into_par_iter()
-                .with_min_len(MIN_OPS_PER_TASK)
-                .map(|op| pool.op(op as u64))
-                .reduce(|| 0, u64::wrapping_add)
-        });
-    }
-
-    fn digest(&mut self) -> Digest {
-        Digest::Workload {
-            ops: self.ops,
-            checksum: self.checksum,
-        }
-    }
-}
-
-/// Builds the parallel fixture, with a rayon pool of the workload's thread count.
-///
-/// # Panics
-///
-/// If the operating system refuses to start the worker threads.
-fn parallel<S: SharedPool + 'static, M: SharedPool + 'static>(
-    input: &Input,
-) -> Box<dyn Fixture + '_> {
-    let Workload {
-        object,
-        ops,
-        threads,
-    } = Workload::of(input);
-    let workers = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .thread_name(|i| format!("pool-worker-{i}"))
-        .build()
-        .unwrap_or_else(|e| panic!("cannot start {threads} rayon workers: {e}"));
-    match object {
-        ObjectKind::Scratch => Box::new(ParallelFixture {
-            pool: S::new(workers),
-            ops,
-            checksum: 0,
-        }),
-        ObjectKind::Message => Box::new(ParallelFixture {
-            pool: M::new(workers),
-            ops,
-            checksum: 0,
-        }),
-    }
-}
-
 /// Family `pool`: one thread.
-pub static LOCAL: Family = Family {
+pub static POOL: Family = Family {
     name: "pool",
     title: "pooled object reuse, one thread",
     summary: "Acquire, fill, fold, release, on one thread: what a raw-pointer slab with an \
@@ -294,56 +231,41 @@ pub static LOCAL: Family = Family {
               index slab, with allocation per operation as the baseline.",
     compares: "number of operations and the wrapping sum of their checksums",
     variants: &[
-        Variant {
-            name: "alloc_per_op",
-            kind: Kind::Baseline,
-            description: "a fresh object per operation, freed after it",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(local::<safe::AllocPerOp<Scratch>, safe::AllocPerOp<Message>>),
-        },
-        Variant {
-            name: "vec_guard",
-            kind: Kind::Safe,
-            description: "objects moved out of a RefCell<Vec<T>> and back by a drop guard",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>>),
-        },
-        Variant {
-            name: "index_slab",
-            kind: Kind::Safe,
-            description: "objects stay in a Vec<T>; handles are indices (bounds-checked) on a \
+        Variant::baseline(
+            "alloc_per_op",
+            "a fresh object per operation, freed after it",
+            Run::fixture(local::<safe::AllocPerOp<Scratch>, safe::AllocPerOp<Message>>),
+        ),
+        Variant::safe(
+            "vec_guard",
+            "objects moved out of a RefCell<Vec<T>> and back by a drop guard",
+            Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>>),
+        ),
+        Variant::safe(
+            "index_slab",
+            "objects stay in a Vec<T>; handles are indices (bounds-checked) on a \
                           free list",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(local::<safe::IndexSlab<Scratch>, safe::IndexSlab<Message>>),
-        },
-        Variant {
-            name: "slab_raw",
-            kind: Kind::Unsafe,
-            description: "objects stay in MaybeUninit slots; handles are raw pointers on an \
+            Run::fixture(local::<safe::IndexSlab<Scratch>, safe::IndexSlab<Message>>),
+        ),
+        Variant::with_unsafe(
+            "slab_raw",
+            "objects stay in MaybeUninit slots; handles are raw pointers on an \
                           intrusive free list",
-            invariants: raw::SLAB_INVARIANTS,
-            skips: &[],
-            unsafe_code: Some(
-                const {
-                    UnsafeCode::counted(
-                        "kernels/src/pool/raw.rs",
-                        include_str!("raw.rs"),
-                        &[
-                            "impl<T: PoolObject> RawSlab<T> {",
-                            "impl<T> Drop for RawSlab<T>",
-                            "impl<T: PoolObject> LocalPool for LocalSlab<T>",
-                        ],
-                    )
-                },
+            Unsafety::new(
+                raw::SLAB_INVARIANTS,
+                &[],
+                UnsafeCode::counted(
+                    "kernels/src/families/pool/raw.rs",
+                    include_str!("raw.rs"),
+                    &[
+                        "impl<T: PoolObject> RawSlab<T> {",
+                        "impl<T> Drop for RawSlab<T>",
+                        "impl<T: PoolObject> LocalPool for LocalSlab<T>",
+                    ],
+                ),
             ),
-            run: Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>>),
-        },
+            Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>>),
+        ),
     ],
     reference: "vec_guard",
     floor: None,
@@ -351,84 +273,5 @@ pub static LOCAL: Family = Family {
     unit: Unit::Operations,
     inputs: inputs::local_specs,
     takes_files: false,
-};
-
-/// Family `pool_rayon`: the same operations split across rayon workers.
-pub static PARALLEL: Family = Family {
-    name: "pool_rayon",
-    title: "pooled object reuse across rayon workers",
-    summary: "The same operations split across 1, 2 and all cores: what an unsafe per-worker \
-              table (UnsafeCell slots, unsafe impl Sync) buys over a shared Mutex pool, \
-              per-worker Mutex pools, and crossbeam's lock-free ArrayQueue.",
-    compares: "number of operations and the wrapping sum of their checksums (order-free)",
-    variants: &[
-        Variant {
-            name: "alloc_per_op",
-            kind: Kind::Baseline,
-            description: "a fresh object per operation, freed after it",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(
-                parallel::<safe::AllocPerOpShared<Scratch>, safe::AllocPerOpShared<Message>>,
-            ),
-        },
-        Variant {
-            name: "mutex_shared",
-            kind: Kind::Safe,
-            description: "one Mutex<Vec<T>> that every worker locks",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>>),
-        },
-        Variant {
-            name: "mutex_per_worker",
-            kind: Kind::Safe,
-            description: "a Mutex<Vec<T>> per worker, indexed by the rayon worker index \
-                          (uncontended locks)",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(
-                parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>>,
-            ),
-        },
-        Variant {
-            name: "array_queue",
-            kind: Kind::Safe,
-            description: "crossbeam_queue::ArrayQueue shared by every worker (lock-free)",
-            invariants: &[],
-            skips: &[],
-            unsafe_code: None,
-            run: Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>>),
-        },
-        Variant {
-            name: "worker_table_raw",
-            kind: Kind::Unsafe,
-            description: "an UnsafeCell<Vec<T>> per worker, indexed by the rayon worker index, \
-                          no lock (unsafe impl Sync)",
-            invariants: raw::WORKER_TABLE_INVARIANTS,
-            skips: &[],
-            unsafe_code: Some(
-                const {
-                    UnsafeCode::counted(
-                        "kernels/src/pool/raw.rs",
-                        include_str!("raw.rs"),
-                        &[
-                            "unsafe impl<T: Send> Sync for WorkerTable<T>",
-                            "impl<T: PoolObject> WorkerTable<T> {",
-                        ],
-                    )
-                },
-            ),
-            run: Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>>),
-        },
-    ],
-    reference: "mutex_shared",
-    floor: None,
-    headline: ("scratch-all", 64_000),
-    unit: Unit::Operations,
-    inputs: inputs::parallel_specs,
-    takes_files: false,
+    spawns_threads: false,
 };

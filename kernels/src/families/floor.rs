@@ -3,7 +3,7 @@
 //! A floor is measured beside a family's variants so that every variant's distance to what the
 //! hardware allows is visible. It is a reference, never a candidate for the verdict.
 
-use crate::registry::{Kind, Variant};
+use crate::family::Variant;
 use crate::{Digest, Run};
 
 /// Reads every byte once and folds them with `|`, which the compiler vectorises. Four
@@ -23,12 +23,8 @@ pub fn read_pass(bytes: &[u8]) -> Digest {
 }
 
 /// The registry entry for [`read_pass`], shared by every byte-oriented family.
-pub static READ_PASS: Variant = Variant {
-    name: "read_pass",
-    kind: Kind::Floor,
-    description: "read every byte once (vectorised OR-fold): the least work on the same bytes",
-    invariants: &[],
-    skips: &[],
-    unsafe_code: None,
-    run: Run::borrow(read_pass),
-};
+pub static READ_PASS: Variant = Variant::floor(
+    "read_pass",
+    "read every byte once (vectorised OR-fold): the least work on the same bytes",
+    Run::borrow(read_pass),
+);

@@ -1,0 +1,37 @@
+//! The families: the one list that benches, tests, `ledger` and the catalog iterate. Each family
+//! lives in its own folder (`mod.rs` with its registry entry, `safe.rs`, `raw.rs`, `inputs.rs`);
+//! adding one is a folder and one line in [`FAMILIES`].
+
+pub mod cast;
+pub mod floor;
+pub mod pool;
+pub mod serial;
+pub mod text;
+
+use crate::family::{Family, Variant};
+
+/// Every family, in the order reports show them.
+pub static FAMILIES: &[&Family] = &[
+    &text::TEXT,
+    &cast::CAST,
+    &cast::cast_u64::CAST_U64,
+    &pool::POOL,
+    &pool::pool_rayon::POOL_RAYON,
+    &serial::serial_encode::SERIAL_ENCODE,
+    &serial::serial_decode::SERIAL_DECODE,
+];
+
+/// Looks a family up by name.
+pub fn family(name: &str) -> Option<&'static Family> {
+    FAMILIES.iter().copied().find(|f| f.name == name)
+}
+
+/// Every unsafe variant with its family, in registry order: what the checkers run.
+pub fn unsafe_variants() -> impl Iterator<Item = (&'static Family, &'static Variant)> {
+    FAMILIES.iter().copied().flat_map(|f| {
+        f.variants
+            .iter()
+            .filter(|v| v.kind.is_unsafe())
+            .map(move |v| (f, v))
+    })
+}

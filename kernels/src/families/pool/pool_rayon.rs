@@ -1,0 +1,133 @@
+//! Family `pool_rayon`: the `pool` family's operations split across rayon workers, each pool
+//! owning the rayon thread pool its workers run on.
+
+use rayon::prelude::*;
+
+use super::{Message, ObjectKind, Scratch, SharedPool, Workload, raw, safe};
+use crate::family::{Family, Unsafety, Variant};
+use crate::unsafe_code::UnsafeCode;
+use crate::{Digest, Fixture, Input, Run, Unit};
+
+/// Operations handed to a worker at a time: enough to amortise rayon's splitting, few enough
+/// to balance the smaller workloads.
+const MIN_OPS_PER_TASK: usize = 64;
+
+/// Runs a workload split across the pool's workers, keeping the pool between runs.
+struct ParallelFixture<P> {
+    pool: P,
+    ops: usize,
+    checksum: u64,
+}
+
+impl<P: SharedPool> Fixture for ParallelFixture<P> {
+    fn run(&mut self) {
+        let pool = &self.pool;
+        let ops = self.ops;
+        self.checksum = pool.threads().install(|| {
+            (0..ops)
+                .into_par_iter()
+                .with_min_len(MIN_OPS_PER_TASK)
+                .map(|op| pool.op(op as u64))
+                .reduce(|| 0, u64::wrapping_add)
+        });
+    }
+
+    fn digest(&mut self) -> Digest {
+        Digest::Workload {
+            ops: self.ops,
+            checksum: self.checksum,
+        }
+    }
+}
+
+/// Builds the parallel fixture, with a rayon pool of the workload's thread count.
+///
+/// # Panics
+///
+/// If the operating system refuses to start the worker threads.
+fn parallel<S: SharedPool + 'static, M: SharedPool + 'static>(
+    input: &Input,
+) -> Box<dyn Fixture + '_> {
+    let Workload {
+        object,
+        ops,
+        threads,
+    } = Workload::of(input);
+    let workers = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("pool-worker-{i}"))
+        .build()
+        .unwrap_or_else(|e| panic!("cannot start {threads} rayon workers: {e}"));
+    match object {
+        ObjectKind::Scratch => Box::new(ParallelFixture {
+            pool: S::new(workers),
+            ops,
+            checksum: 0,
+        }),
+        ObjectKind::Message => Box::new(ParallelFixture {
+            pool: M::new(workers),
+            ops,
+            checksum: 0,
+        }),
+    }
+}
+
+/// Family `pool_rayon`: the same operations split across rayon workers.
+pub static POOL_RAYON: Family = Family {
+    name: "pool_rayon",
+    title: "pooled object reuse across rayon workers",
+    summary: "The same operations split across 1, 2 and all cores: what an unsafe per-worker \
+              table (UnsafeCell slots, unsafe impl Sync) buys over a shared Mutex pool, \
+              per-worker Mutex pools, and crossbeam's lock-free ArrayQueue.",
+    compares: "number of operations and the wrapping sum of their checksums (order-free)",
+    variants: &[
+        Variant::baseline(
+            "alloc_per_op",
+            "a fresh object per operation, freed after it",
+            Run::fixture(
+                parallel::<safe::AllocPerOpShared<Scratch>, safe::AllocPerOpShared<Message>>,
+            ),
+        ),
+        Variant::safe(
+            "mutex_shared",
+            "one Mutex<Vec<T>> that every worker locks",
+            Run::fixture(parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>>),
+        ),
+        Variant::safe(
+            "mutex_per_worker",
+            "a Mutex<Vec<T>> per worker, indexed by the rayon worker index \
+                          (uncontended locks)",
+            Run::fixture(parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>>),
+        ),
+        Variant::safe(
+            "array_queue",
+            "crossbeam_queue::ArrayQueue shared by every worker (lock-free)",
+            Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>>),
+        ),
+        Variant::with_unsafe(
+            "worker_table_raw",
+            "an UnsafeCell<Vec<T>> per worker, indexed by the rayon worker index, \
+                          no lock (unsafe impl Sync)",
+            Unsafety::new(
+                raw::WORKER_TABLE_INVARIANTS,
+                &[],
+                UnsafeCode::counted(
+                    "kernels/src/families/pool/raw.rs",
+                    include_str!("raw.rs"),
+                    &[
+                        "unsafe impl<T: Send> Sync for WorkerTable<T>",
+                        "impl<T: PoolObject> WorkerTable<T> {",
+                    ],
+                ),
+            ),
+            Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>>),
+        ),
+    ],
+    reference: "mutex_shared",
+    floor: None,
+    headline: ("scratch-all", 64_000),
+    unit: Unit::Operations,
+    inputs: super::inputs::parallel_specs,
+    takes_files: false,
+    spawns_threads: true,
+};

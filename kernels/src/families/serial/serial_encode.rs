@@ -1,0 +1,117 @@
+//! Family `serial_encode`: records to bytes, with the output buffer reused across calls.
+
+use super::{Decode, Encode, Record, SERDE_REPRESENTABLE, digest, digest_owned, raw, safe};
+use crate::family::{Family, Unsafety, Variant};
+use crate::unsafe_code::UnsafeCode;
+use crate::{Digest, Fixture, Input, RecordsRejected, Run, Unit};
+
+/// An encoder with the input's records decoded before timing and an output buffer reused
+/// across runs (cleared, capacity kept), so the timed work is the encoding alone.
+struct EncodeFixture {
+    records: Result<Vec<Record>, RecordsRejected>,
+    out: Vec<u8>,
+    encode: Encode,
+    decode: Decode,
+    failed: Option<RecordsRejected>,
+}
+
+impl EncodeFixture {
+    fn boxed(input: &Input, encode: Encode, decode: Decode) -> Box<dyn Fixture + '_> {
+        Box::new(Self {
+            records: safe::decode_le_fields(input.bytes()).map_err(|e| e.rejected()),
+            out: Vec::new(),
+            encode,
+            decode,
+            failed: None,
+        })
+    }
+}
+
+impl Fixture for EncodeFixture {
+    fn run(&mut self) {
+        if let Ok(records) = &self.records {
+            self.out.clear();
+            self.failed = (self.encode)(records, &mut self.out)
+                .err()
+                .map(|e| e.rejected());
+        }
+    }
+
+    /// Decodes the output with the format's own decoder: an encoder is right when its output
+    /// reads back as the input's records.
+    fn digest(&mut self) -> Digest {
+        match (&self.records, &self.failed) {
+            (Err(rejected), _) | (Ok(_), Some(rejected)) => digest(Err(*rejected)),
+            (Ok(_), None) => digest_owned((self.decode)(&self.out)),
+        }
+    }
+}
+
+/// Family `serial_encode`.
+pub static SERIAL_ENCODE: Family = Family {
+    name: "serial_encode",
+    title: "serialization: encode records",
+    summary: "&[Record] to bytes: what a raw from_raw_parts byte view buys over bytemuck's \
+              checked view, field-by-field to_le_bytes, and the serde formats. The output \
+              buffer is reused across calls (cleared, capacity kept).",
+    compares: "the output decoded by the format's own decoder: record count and a fold of \
+               every field",
+    variants: &[
+        Variant::baseline(
+            "serde_json",
+            "serde_json::to_writer into the buffer",
+            Run::fixture_requiring(
+                |input| EncodeFixture::boxed(input, safe::encode_json, safe::decode_json),
+                SERDE_REPRESENTABLE,
+            ),
+        ),
+        Variant::baseline(
+            "postcard",
+            "postcard::to_extend (varint binary serde format) into the buffer",
+            Run::fixture_requiring(
+                |input| EncodeFixture::boxed(input, safe::encode_postcard, safe::decode_postcard),
+                SERDE_REPRESENTABLE,
+            ),
+        ),
+        Variant::safe(
+            "le_fields",
+            "field-by-field to_le_bytes into the pre-sized buffer: portable",
+            Run::fixture(|input| {
+                EncodeFixture::boxed(input, safe::encode_le_fields, safe::decode_le_fields)
+            }),
+        ),
+        Variant::safe(
+            "bytes_bytemuck",
+            "bytemuck::cast_slice byte view (Pod checked at compile time), copied",
+            Run::fixture(|input| {
+                EncodeFixture::boxed(input, safe::encode_bytemuck, safe::decode_le_fields)
+            }),
+        ),
+        Variant::with_unsafe(
+            "bytes_raw",
+            "slice::from_raw_parts(ptr as *const u8, size_of_val) byte view, copied",
+            Unsafety::new(
+                &[
+                    "Record has no padding bytes (all of its bytes are initialised)",
+                    "the byte view covers exactly the records' memory and does not outlive it",
+                ],
+                &[],
+                UnsafeCode::counted(
+                    "kernels/src/families/serial/raw.rs",
+                    include_str!("raw.rs"),
+                    &["pub fn encode_raw("],
+                ),
+            ),
+            Run::fixture(|input| {
+                EncodeFixture::boxed(input, raw::encode_raw, safe::decode_le_fields)
+            }),
+        ),
+    ],
+    reference: "le_fields",
+    floor: None,
+    headline: ("trades", 1000),
+    unit: Unit::Records,
+    inputs: super::inputs::encode_specs,
+    takes_files: false,
+    spawns_threads: false,
+};
