@@ -165,7 +165,7 @@ fn main() {
 }
 
 /// Writes `cases.json` beside gungraun's output, naming what each `registry_N` measures, so
-/// that `ledger count --from-gungraun` never has to rebuild the order of [`cases`].
+/// that `ledger import-gungraun` never has to rebuild the order of [`cases`].
 fn write_manifest() -> std::io::Result<()> {
     let home = std::env::var_os("GUNGRAUN_HOME")
         .map(PathBuf::from)

@@ -6,6 +6,7 @@
 //! (written atomically).
 
 pub mod analyze;
+pub mod error;
 pub mod ingest;
 pub mod render;
 pub mod rng;
@@ -17,6 +18,7 @@ pub mod wire;
 use std::path::{Path, PathBuf};
 
 use analyze::Ledger;
+pub use error::ReportError;
 
 /// What [`build`] produced.
 #[derive(Debug)]
@@ -35,15 +37,17 @@ pub struct Built {
 /// analyzes them against the catalogs written with the results and writes the site to `out`. Fails only when
 /// there is nothing at all to report or the site cannot be written; every lesser problem is
 /// listed on the site.
-pub fn build(results: &[PathBuf], soundness: Option<&Path>, out: &Path) -> Result<Built, String> {
+pub fn build(
+    results: &[PathBuf],
+    soundness: Option<&Path>,
+    out: &Path,
+) -> Result<Built, ReportError> {
     let ingested = ingest::ingest(results, soundness);
     let benchmarks: usize = ingested.runs.iter().map(|r| r.measurements.len()).sum();
     if benchmarks == 0 {
-        let mut message = String::from("no usable benchmark results");
-        for p in &ingested.problems {
-            message.push_str(&format!("\n  {}: {}", p.source, p.message));
-        }
-        return Err(message);
+        return Err(ReportError::NothingToReport {
+            problems: ingested.problems,
+        });
     }
     let ledger = analyze::analyze(&ingested);
     let files = render::render(&ledger)?;
@@ -55,8 +59,10 @@ pub fn build(results: &[PathBuf], soundness: Option<&Path>, out: &Path) -> Resul
     if let Some(s) = &ingested.soundness {
         raw.push((render::RAW_SOUNDNESS.to_owned(), s.path.clone()));
     }
-    site::write_site(out, &files, &raw)
-        .map_err(|e| format!("cannot write the site to {}: {e}", out.display()))?;
+    site::write_site(out, &files, &raw).map_err(|source| ReportError::Write {
+        dir: out.to_path_buf(),
+        source,
+    })?;
     Ok(Built {
         benchmarks,
         files: files.len(),

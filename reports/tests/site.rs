@@ -248,7 +248,9 @@ fn a_run_without_a_catalog_is_named_and_skipped() {
 
     // Nothing described at all is nothing to report.
     fs::remove_dir_all(dir.join("x86_64-a")).expect("remove");
-    let error = build(&[bare], None, &dir.join("site2")).expect_err("nothing usable");
+    let error = build(&[bare], None, &dir.join("site2"))
+        .expect_err("nothing usable")
+        .to_string();
     assert!(error.contains("catalog.json"), "{error}");
 }
 
@@ -326,6 +328,11 @@ fn nothing_to_report_is_a_clear_error() {
     let dir = scratch("nothing");
     let error =
         build(&[dir.join("does-not-exist")], None, &dir.join("site")).expect_err("no results");
+    assert!(
+        matches!(&error, reports::ReportError::NothingToReport { problems } if problems.len() == 2),
+        "{error:?}"
+    );
+    let error = error.to_string();
     assert!(error.contains("no usable benchmark results"), "{error}");
     assert!(error.contains("does-not-exist"), "{error}");
     assert!(

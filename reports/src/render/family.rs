@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::html::{count, counted, duration, escape, kind_badge, rate, slug, times};
 use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
+use crate::ReportError;
 use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
 use crate::analyze::{FamilyReport, FamilyRun, InputResult};
 use crate::wire::catalog::VariantKind;
@@ -15,7 +16,7 @@ use crate::wire::criterion::Amount;
 pub fn body(
     report: &FamilyReport,
     soundness_given: bool,
-) -> Result<(String, Vec<SiteFile>), String> {
+) -> Result<(String, Vec<SiteFile>), ReportError> {
     let family = &report.family;
     let mut out = String::new();
     let mut plots = Vec::new();
@@ -211,7 +212,7 @@ fn shape_section(
     family: &str,
     run: &FamilyRun,
     shape: &str,
-) -> Result<(), String> {
+) -> Result<(), ReportError> {
     let inputs: Vec<&InputResult> = run.inputs.iter().filter(|i| i.shape == shape).collect();
     let bytes = matches!(inputs[0].amount, Amount::Bytes(_));
     let _ = writeln!(
@@ -239,7 +240,10 @@ fn shape_section(
         }
     }
     let title = format!("{family}/{shape} on {}: throughput", run.run);
-    let svg = throughput_svg(&title, &series, bytes)?;
+    let svg = throughput_svg(&title, &series, bytes).map_err(|message| ReportError::Plot {
+        plot: title.clone(),
+        message,
+    })?;
     let path = format!("{base}-throughput.svg");
     let _ = writeln!(
         out,
@@ -272,7 +276,10 @@ fn shape_section(
     }
     if lines.iter().any(|(_, points)| points.len() >= 2) {
         let title = format!("{family}/{shape} on {}: speedup of unsafe", run.run);
-        let svg = speedup_svg(&title, &lines, bytes)?;
+        let svg = speedup_svg(&title, &lines, bytes).map_err(|message| ReportError::Plot {
+            plot: title.clone(),
+            message,
+        })?;
         let path = format!("{base}-speedup.svg");
         let _ = writeln!(
             out,

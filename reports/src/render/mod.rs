@@ -8,6 +8,7 @@ mod family;
 mod index;
 mod soundness;
 
+use crate::ReportError;
 use crate::analyze::Ledger;
 
 /// One file of the site, by path relative to the site root.
@@ -27,7 +28,7 @@ pub fn raw_dir(run: &str) -> String {
 pub const RAW_SOUNDNESS: &str = "raw/soundness.json";
 
 /// Every page and plot, plus `ledger.json`.
-pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, String> {
+pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, ReportError> {
     let names: Vec<String> = ledger
         .families
         .iter()
@@ -55,7 +56,7 @@ pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, String> {
         });
         files.extend(plots);
     }
-    let json = serde_json::to_vec_pretty(ledger).map_err(|e| format!("ledger.json: {e}"))?;
+    let json = serde_json::to_vec_pretty(ledger).map_err(ReportError::Ledger)?;
     files.push(SiteFile {
         path: "ledger.json".to_owned(),
         bytes: json,

@@ -307,10 +307,8 @@ impl Runner<'_> {
     fn run(&self, mut command: Command, case: &Case) -> anyhow::Result<String> {
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         let shown_command = format!("{command:?}");
-        let output = command
-            .output()
-            .with_context(|| format!("cannot start {shown_command}"))?;
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let output = crate::process::output(&mut command)?;
+        let stderr = crate::process::text(&output.stderr);
         if !output.status.success() {
             bail!(
                 "{}/{} on {}: {shown_command} failed ({}):\n{}",

@@ -14,6 +14,7 @@ mod count;
 mod import_gungraun;
 mod list;
 mod probe;
+mod process;
 mod provenance;
 mod report;
 mod results;

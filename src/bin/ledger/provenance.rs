@@ -76,18 +76,11 @@ pub fn git_describe() -> String {
         .unwrap_or_else(|e| format!("unknown: {e}"))
 }
 
+/// What `program args` printed, or why it is unknown (shown in the provenance as such).
 fn output(program: &str, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{program} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    crate::process::checked(Command::new(program).args(args))
+        .map(|out| crate::process::text(&out.stdout))
+        .map_err(|e| format!("{e:#}"))
 }
 
 /// Now, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.

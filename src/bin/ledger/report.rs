@@ -48,8 +48,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             "no {DEFAULT_SOUNDNESS}: unsafe variants shown as not checked (run scripts/soundness.sh)"
         ),
     }
-    let built =
-        reports::build(&results, soundness.as_deref(), &args.out).map_err(anyhow::Error::msg)?;
+    let built = reports::build(&results, soundness.as_deref(), &args.out)?;
     eprintln!(
         "wrote {} ({} files from {} benchmarks) in {:.1?}",
         shown(&args.out.join("index.html")),
