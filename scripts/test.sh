@@ -38,8 +38,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (all crates, all tests)"
 cargo test --workspace --locked
 
-step "benches compile and run once each (cargo bench -- --test, quick plan)"
-LEDGER_QUICK=1 cargo bench --locked --bench throughput -- --test >/dev/null
+# The throughput bench in criterion's test mode: every benchmark of the quick plan checked
+# against its reference and called once, built with the test profile the step above built
+# (kernels and dependencies optimised, debug assertions on) instead of a second, release build.
+step "the throughput bench, each benchmark once (quick plan, test profile)"
+LEDGER_QUICK=1 cargo test --locked --bench throughput >/dev/null
 
 step "the site built from the test fixtures (real results), checked in headless Chromium"
 fixtures=reports/tests/fixtures
@@ -49,10 +52,28 @@ scripts/check-site.sh target/ledger/fixture-site target/ledger/fixture-site-inde
 
 if ((miri)); then
     ensure_nightly miri rust-src
-    # Small inputs under Miri are chosen by cfg(miri) inside the tests.
+    # cargo-nextest runs each test in its own Miri process, one per core (plain `cargo miri
+    # test` interprets one test after another). It ships with the Rust machines; where it is
+    # missing the same tests run one at a time.
+    unsafe_only=each_unsafe_variant_agrees_with_its_reference
+    if cargo nextest --version >/dev/null 2>&1; then
+        runner=(nextest run)
+        strict=(-E "not test(rayon) and not test($unsafe_only)")
+        rayon=(-E "test(rayon)")
+    else
+        step "cargo-nextest not found: Miri runs the tests one at a time (slower)"
+        runner=(test)
+        strict=(-- --skip rayon --skip "$unsafe_only")
+        rayon=(-- rayon)
+    fi
+    # Small inputs under Miri are chosen by cfg(miri) inside the tests. The per-variant
+    # soundness test is skipped here: under Miri it runs the unsafe variants on exactly the
+    # inputs the equivalence tests run every variant on (generated inputs up to 256 units, every
+    # length up to 20 at offsets 0-8); it exists for scripts/soundness.sh, which runs it once
+    # per variant so that a finding names its variant.
     step "Miri: kernels' tests (symbolic alignment, strict provenance)"
     MIRIFLAGS="${MIRIFLAGS:--Zmiri-symbolic-alignment-check -Zmiri-strict-provenance}" \
-        cargo +nightly miri test --locked -p unsafe-ledger-kernels -- --skip rayon
+        cargo +nightly miri "${runner[@]}" --locked -p unsafe-ledger-kernels "${strict[@]}"
     # rayon's work-stealing deques use crossbeam-epoch, which keeps tags in pointer bits (strict
     # provenance rejects the casts) and is known not to satisfy Stacked Borrows while satisfying
     # Tree Borrows (crossbeam-rs/crossbeam#545, #996). The tests that start rayon workers (named
@@ -62,7 +83,7 @@ if ((miri)); then
     # only `Vec`s).
     step "Miri: kernels' rayon tests (symbolic alignment, Tree Borrows, permissive provenance)"
     MIRIFLAGS="${MIRIFLAGS_RAYON:--Zmiri-symbolic-alignment-check -Zmiri-tree-borrows -Zmiri-permissive-provenance -Zmiri-ignore-leaks}" \
-        cargo +nightly miri test --locked -p unsafe-ledger-kernels --test pool -- rayon
+        cargo +nightly miri "${runner[@]}" --locked -p unsafe-ledger-kernels --test pool "${rayon[@]}"
 fi
 
 step "all tests passed"

@@ -12,14 +12,18 @@ use common::{MAX_TEST_LEN, check_all, reference_digest};
 use kernels::{Digest, FAMILIES, Input, family};
 use proptest::prelude::*;
 
-#[test]
-fn all_variants_agree_on_generated_inputs() {
+/// Every variant of every family (but those that start threads, under Miri) on the family's
+/// generated inputs up to [`MAX_TEST_LEN`], in `of` shards by family: one test per shard, so
+/// that a runner with a process per test (nextest under Miri) spreads them over the cores.
+fn all_variants_agree_on_generated_inputs(shard: usize, of: usize) {
     // Under strict-provenance Miri rayon cannot run; tests/pool.rs covers that family in the
     // permissive pass (its tests named `rayon_*`).
-    for f in FAMILIES
+    let families = FAMILIES
         .iter()
         .filter(|f| !(cfg!(miri) && f.spawns_threads))
-    {
+        .enumerate()
+        .filter(|(i, _)| i % of == shard);
+    for (_, f) in families {
         let specs = (f.inputs)();
         let mut checked = 0;
         for spec in specs.iter().filter(|s| s.name.size <= MAX_TEST_LEN) {
@@ -28,6 +32,21 @@ fn all_variants_agree_on_generated_inputs() {
         }
         assert!(checked > 0, "{}: no input checked", f.name);
     }
+}
+
+#[test]
+fn all_variants_agree_on_generated_inputs_shard_1_of_3() {
+    all_variants_agree_on_generated_inputs(0, 3);
+}
+
+#[test]
+fn all_variants_agree_on_generated_inputs_shard_2_of_3() {
+    all_variants_agree_on_generated_inputs(1, 3);
+}
+
+#[test]
+fn all_variants_agree_on_generated_inputs_shard_3_of_3() {
+    all_variants_agree_on_generated_inputs(2, 3);
 }
 
 #[test]
@@ -40,19 +59,30 @@ fn text_variants_agree_on_the_classic_documents() {
     }
 }
 
-#[test]
-fn byte_families_agree_on_every_short_length_and_offset() {
+/// Every byte family on every length up to 20 (Miri) or 72 at the given offsets, where
+/// alignment and tail handling go wrong; split in two tests to spread them over the cores.
+fn byte_families_agree_on_every_short_length(offsets: std::ops::Range<usize>) {
     let max_len = if cfg!(miri) { 20 } else { 72 };
     let bytes = kernels::families::cast::inputs::generate(max_len);
     let ascii = kernels::families::text::inputs::generate("mixed", max_len);
     for f in FAMILIES.iter().filter(|f| f.takes_files) {
         for len in 0..=max_len {
-            for offset in 0..9 {
+            for offset in offsets.clone() {
                 check_all(f, &Input::new("random", &bytes[..len], offset));
                 check_all(f, &Input::new("text", &ascii[..len], offset));
             }
         }
     }
+}
+
+#[test]
+fn byte_families_agree_on_every_short_length_at_offsets_0_to_4() {
+    byte_families_agree_on_every_short_length(0..5);
+}
+
+#[test]
+fn byte_families_agree_on_every_short_length_at_offsets_5_to_8() {
+    byte_families_agree_on_every_short_length(5..9);
 }
 
 #[test]

@@ -21,9 +21,11 @@ const OPS: &[usize] = if cfg!(miri) {
 };
 const THREADS: &[usize] = if cfg!(miri) { &[1, 2] } else { &[1, 2, 3, 8] };
 
-fn every_variant_agrees_on_every_workload(name: &str) {
+/// One test per object kind, so that a runner with a process per test (nextest under Miri)
+/// spreads them over the cores.
+fn every_variant_agrees_on_every_workload(name: &str, object: ObjectKind) {
     let f = family(name).expect("family is registered");
-    for object in [ObjectKind::Scratch, ObjectKind::Message] {
+    {
         for &ops in OPS {
             for &threads in THREADS {
                 let workload = Workload {
@@ -39,13 +41,23 @@ fn every_variant_agrees_on_every_workload(name: &str) {
 }
 
 #[test]
-fn local_variants_agree_on_every_workload() {
-    every_variant_agrees_on_every_workload("pool");
+fn local_variants_agree_on_every_scratch_workload() {
+    every_variant_agrees_on_every_workload("pool", ObjectKind::Scratch);
 }
 
 #[test]
-fn rayon_variants_agree_on_every_workload_and_thread_count() {
-    every_variant_agrees_on_every_workload("pool_rayon");
+fn local_variants_agree_on_every_message_workload() {
+    every_variant_agrees_on_every_workload("pool", ObjectKind::Message);
+}
+
+#[test]
+fn rayon_variants_agree_on_every_scratch_workload_and_thread_count() {
+    every_variant_agrees_on_every_workload("pool_rayon", ObjectKind::Scratch);
+}
+
+#[test]
+fn rayon_variants_agree_on_every_message_workload_and_thread_count() {
+    every_variant_agrees_on_every_workload("pool_rayon", ObjectKind::Message);
 }
 
 #[test]
