@@ -2,8 +2,10 @@
 # The main command: measure every family and build the report site.
 #
 # Options:
-#   --quick             a first look (headline shapes, short measurements, no instruction counts,
-#                       no flamegraphs)
+#   --quick             a first look (headline shapes, short measurements, 3 protocol processes
+#                       instead of 5, no instruction counts, no flamegraphs)
+#   --family NAME       measure only this family (repeatable); other families' results stay
+#                       (instruction counts are then skipped: gungraun counts every family)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
 #   --no-flamegraphs    skip the flamegraphs (pprof, 2 s per variant at each headline input)
 #   --aarch64           also cross-build for aarch64 and count its instructions under QEMU
@@ -23,27 +25,43 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 quick=0
+families=()
 instructions=1
 flamegraphs=1
 aarch64=0
 soundness=0
-for arg in "$@"; do
-    case "$arg" in
+while (($#)); do
+    case "$1" in
         --quick) quick=1 instructions=0 flamegraphs=0 ;;
+        --family) shift; families+=("${1:?--family needs a family name}") ;;
         --no-instructions) instructions=0 ;;
         --no-flamegraphs) flamegraphs=0 ;;
         --aarch64) aarch64=1 ;;
         --soundness) soundness=1 ;;
         -h | --help) usage "$0"; exit 0 ;;
-        *) die "unknown option '$arg' (try --help)" ;;
+        *) die "unknown option '$1' (try --help)" ;;
     esac
+    shift
 done
 
 need_cargo
 plan=full
+processes=5
 if ((quick)); then
     plan=quick
+    processes=3
     export LEDGER_QUICK=1
+fi
+# A family filter for criterion (a regex on `family/shape/variant/size`) and for the protocol.
+criterion_filter=()
+protocol_families=()
+if ((${#families[@]})); then
+    criterion_filter=("^($(IFS='|'; echo "${families[*]}"))/")
+    for family in "${families[@]}"; do protocol_families+=(--family "$family"); done
+    if ((instructions)); then
+        step "instruction counts skipped: gungraun counts every family (run without --family)"
+        instructions=0
+    fi
 fi
 
 step "building the ledger command"
@@ -61,16 +79,25 @@ rm -rf "$staging"
 mkdir -p "$staging"
 "$ledger" provenance --plan "$plan" >"$staging/provenance.json"
 "$ledger" list --json >"$staging/catalog.json"
+for family in "${families[@]}"; do
+    "$ledger" list | grep -q "^$family — " || die "unknown family '$family' (see ledger list)"
+done
 
 step "throughput: criterion, $plan plan (criterion output in $staging/criterion)"
-CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput
+CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput -- \
+    "${criterion_filter[@]}"
+
+# The verdicts come from here, not from criterion: every arm of each family's comparison in
+# shuffled rounds, in fresh processes, every batch kept (ledger protocol --help).
+step "verdicts: the protocol at each headline input, $processes fresh processes"
+"$ledger" protocol --out "$staging/protocol" --processes "$processes" "${protocol_families[@]}"
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph
     # goes beside its benchmark's results, where the report links it.
     step "flamegraphs: every variant at each family's headline input, 2 s each under pprof"
     LEDGER_HEADLINES=1 CRITERION_HOME="$PWD/$staging/criterion" \
-        cargo bench --locked --bench throughput -- --profile-time 2
+        cargo bench --locked --bench throughput -- --profile-time 2 "${criterion_filter[@]}"
 fi
 
 if ((instructions)); then

@@ -40,6 +40,29 @@ rows=$(grep -o '<tr><td><a href="family-[^"]*\.html"' "$work/index.dom" | sort -
 verdicts=$(grep -Eo 'class="call call-[a-z-]+"' "$work/index.dom" | wc -l)
 echo "verdict table: $rows families linked, $verdicts verdicts"
 
+step "the verdict table on a phone: family, verdict and interval within 390 px"
+# The index in a 390-px frame; the page reports the table's right edge and whether the
+# speedup column shows.
+{
+    echo '<!DOCTYPE html><html><body style="margin:0">'
+    printf '<iframe id="f" src="file://%s/index.html" width="390" height="844"></iframe>\n' "$site"
+    echo "<script>document.getElementById('f').addEventListener('load', () => {"
+    echo "  const d = document.getElementById('f').contentDocument;"
+    echo "  const t = d.getElementById('verdicts'); const p = document.createElement('p');"
+    echo "  const cells = t ? [...t.querySelectorAll('td.num')] : [];"
+    echo "  const right = Math.max(0, ...cells.map(c => c.getBoundingClientRect().right));"
+    echo "  p.textContent = 'phone: table ' + (t ? Math.ceil(t.getBoundingClientRect().right) : -1)"
+    echo "    + ' speedup ' + Math.ceil(right) + ' cells ' + cells.length;"
+    echo "  document.body.appendChild(p); });</script></body></html>"
+} >"$work/phone.html"
+chrome --allow-file-access-from-files --virtual-time-budget=10000 \
+    --dump-dom "file://$work/phone.html" >"$work/phone.dom"
+read -r table speedup cells < <(sed -n 's/.*phone: table \(-\?[0-9]*\) speedup \([0-9]*\) cells \([0-9]*\).*/\1 \2 \3/p' "$work/phone.dom")
+[[ -n "${table:-}" ]] || die "the phone check did not run"
+echo "at 390 px: verdict table ends at ${table} px, speedups at ${speedup} px (${cells} cells)"
+((table > 0 && table <= 390)) || die "the verdict table is wider than a phone (${table} px)"
+((cells == 0 || speedup <= 390)) || die "the speedup column is off-screen on a phone"
+
 step "every page: loads, and needs nothing from the network"
 pages=("$site"/*.html)
 images=()

@@ -52,28 +52,34 @@ scripts/check-site.sh target/ledger/fixture-site target/ledger/fixture-site-inde
 
 if ((miri)); then
     ensure_nightly miri rust-src
-    # cargo-nextest runs each test in its own Miri process, one per core (plain `cargo miri
-    # test` interprets one test after another). It ships with the Rust machines; where it is
-    # missing the same tests run one at a time.
-    unsafe_only=each_unsafe_variant_agrees_with_its_reference
-    if cargo nextest --version >/dev/null 2>&1; then
-        runner=(nextest run)
-        strict=(-E "not test(rayon) and not test($unsafe_only)")
-        rayon=(-E "test(rayon)")
-    else
-        step "cargo-nextest not found: Miri runs the tests one at a time (slower)"
-        runner=(test)
-        strict=(-- --skip rayon --skip "$unsafe_only")
-        rayon=(-- rayon)
-    fi
     # Small inputs under Miri are chosen by cfg(miri) inside the tests. The per-variant
     # soundness test is skipped here: under Miri it runs the unsafe variants on exactly the
     # inputs the equivalence tests run every variant on (generated inputs up to 256 units, every
     # length up to 20 at offsets 0-8); it exists for scripts/soundness.sh, which runs it once
     # per variant so that a finding names its variant.
-    step "Miri: kernels' tests (symbolic alignment, strict provenance)"
-    MIRIFLAGS="${MIRIFLAGS:--Zmiri-symbolic-alignment-check -Zmiri-strict-provenance}" \
-        cargo +nightly miri "${runner[@]}" --locked -p unsafe-ledger-kernels "${strict[@]}"
+    unsafe_only=each_unsafe_variant_agrees_with_its_reference
+    flags_strict="${MIRIFLAGS:--Zmiri-symbolic-alignment-check -Zmiri-strict-provenance}"
+    # cargo-nextest runs each test in its own Miri process, one per core; that costs a Miri
+    # start-up (about 5 s) per test, so only the long tests (the equivalence sweeps: names with
+    # `agree`, and every_single_byte) go through it, and the short ones run in one process per
+    # test binary. nextest ships with the Rust machines; without it everything runs in order.
+    if cargo nextest --version >/dev/null 2>&1; then
+        step "Miri: kernels' short tests (symbolic alignment, strict provenance)"
+        MIRIFLAGS="$flags_strict" cargo +nightly miri test --locked -p unsafe-ledger-kernels \
+            --lib --tests -- --skip rayon --skip agree --skip every_single_byte
+        step "Miri: kernels' long tests, one process per test on every core"
+        MIRIFLAGS="$flags_strict" cargo +nightly miri nextest run --locked \
+            -p unsafe-ledger-kernels \
+            -E "(test(agree) and not test(rayon) and not test($unsafe_only)) or test(every_single_byte)"
+        rayon_runner=(nextest run)
+        rayon=(-E "test(rayon)")
+    else
+        step "Miri: kernels' tests (symbolic alignment, strict provenance; no cargo-nextest)"
+        MIRIFLAGS="$flags_strict" cargo +nightly miri test --locked -p unsafe-ledger-kernels \
+            --lib --tests -- --skip rayon --skip "$unsafe_only"
+        rayon_runner=(test)
+        rayon=(-- rayon)
+    fi
     # rayon's work-stealing deques use crossbeam-epoch, which keeps tags in pointer bits (strict
     # provenance rejects the casts) and is known not to satisfy Stacked Borrows while satisfying
     # Tree Borrows (crossbeam-rs/crossbeam#545, #996). The tests that start rayon workers (named
@@ -83,7 +89,8 @@ if ((miri)); then
     # only `Vec`s).
     step "Miri: kernels' rayon tests (symbolic alignment, Tree Borrows, permissive provenance)"
     MIRIFLAGS="${MIRIFLAGS_RAYON:--Zmiri-symbolic-alignment-check -Zmiri-tree-borrows -Zmiri-permissive-provenance -Zmiri-ignore-leaks}" \
-        cargo +nightly miri "${runner[@]}" --locked -p unsafe-ledger-kernels --test pool "${rayon[@]}"
+        cargo +nightly miri "${rayon_runner[@]}" --locked -p unsafe-ledger-kernels --test pool \
+        "${rayon[@]}"
 fi
 
 step "all tests passed"

@@ -426,8 +426,9 @@ fn a_stage_replaces_only_what_it_produced() {
     let read = |rel: &str| std::fs::read_to_string(results.join(rel)).ok();
     let aarch64 = "instructions/aarch64-qemu-plugin-default.json";
 
-    // scripts/aarch64.sh, then scripts/bench.sh twice (the second a quick run that measured
-    // fewer benchmarks): the aarch64 counts survive both, criterion's tree is replaced whole.
+    // scripts/aarch64.sh, then scripts/bench.sh twice (the second limited to `text`): the
+    // aarch64 counts survive both; a criterion group and a family's protocol rounds are each
+    // replaced whole, and those of families the second run did not measure stay.
     let staged = root.join("staging-aarch64");
     stage_files(
         &staged,
@@ -445,6 +446,9 @@ fn a_stage_replaces_only_what_it_produced() {
             ("catalog.json", "c1"),
             ("criterion/text_mixed/a/64KiB/new/sample.json", "old"),
             ("criterion/text_mixed/stale/64KiB/new/sample.json", "stale"),
+            ("criterion/cast_aligned/a/64KiB/new/sample.json", "cast"),
+            ("protocol/cast/process-0.jsonl", "cast rounds"),
+            ("protocol/text/process-3.jsonl", "old text rounds"),
             ("instructions/x86_64-callgrind-default.json", "x1"),
         ],
     );
@@ -457,6 +461,7 @@ fn a_stage_replaces_only_what_it_produced() {
         &[
             ("provenance.json", "p2"),
             ("criterion/text_mixed/a/64KiB/new/sample.json", "new"),
+            ("protocol/text/process-0.jsonl", "new text rounds"),
         ],
     );
     assert!(install("bench", &staged, &results).status.success());
@@ -482,11 +487,16 @@ fn a_stage_replaces_only_what_it_produced() {
     let producer = |file: &str| stages.producer(file).map(|r| r.stage.as_str());
     assert_eq!(producer(aarch64), Some("aarch64"));
     assert_eq!(producer("provenance.json"), Some("bench"));
-    assert_eq!(producer("criterion/"), Some("bench"));
+    assert_eq!(producer("criterion/text_mixed/"), Some("bench"));
     assert_eq!(stages.runs.len(), 3, "{stages:?}");
     assert_eq!(
         stages.runs[1].files,
-        ["catalog.json", "instructions/x86_64-callgrind-default.json"]
+        [
+            "catalog.json",
+            "criterion/cast_aligned/",
+            "instructions/x86_64-callgrind-default.json",
+            "protocol/cast/"
+        ]
     );
 
     // Nothing staged is a clear error that changes nothing.

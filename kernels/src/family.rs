@@ -187,6 +187,10 @@ pub struct Family {
     pub variants: &'static [Variant],
     /// The safe variant every other one is checked against.
     pub reference: &'static str,
+    /// A separately compiled copy of the reference (the same work, its code at another
+    /// address): the verdict protocol's A/A control, which must read equivalent to the
+    /// reference. It differs only by one opaque constant, so the compiler cannot merge the two.
+    pub reference_copy: Run,
     /// The least work possible on the same bytes, if the family has one.
     pub floor: Option<&'static Variant>,
     /// The input shape and size the verdict is read at.

@@ -13,40 +13,58 @@ use kernels::{Digest, FAMILIES, Input, family};
 use proptest::prelude::*;
 
 /// Every variant of every family (but those that start threads, under Miri) on the family's
-/// generated inputs up to [`MAX_TEST_LEN`], in `of` shards by family: one test per shard, so
-/// that a runner with a process per test (nextest under Miri) spreads them over the cores.
+/// generated inputs up to [`MAX_TEST_LEN`], every `of`-th input from the `shard`-th: one test
+/// per shard, so that a runner with a process per test (nextest under Miri) spreads them over
+/// the cores.
 fn all_variants_agree_on_generated_inputs(shard: usize, of: usize) {
     // Under strict-provenance Miri rayon cannot run; tests/pool.rs covers that family in the
     // permissive pass (its tests named `rayon_*`).
-    let families = FAMILIES
+    let mut checked = 0;
+    let mut index = 0;
+    for f in FAMILIES
         .iter()
         .filter(|f| !(cfg!(miri) && f.spawns_threads))
-        .enumerate()
-        .filter(|(i, _)| i % of == shard);
-    for (_, f) in families {
-        let specs = (f.inputs)();
-        let mut checked = 0;
-        for spec in specs.iter().filter(|s| s.name.size <= MAX_TEST_LEN) {
-            check_all(f, &spec.generate());
-            checked += 1;
+    {
+        for spec in (f.inputs)().iter().filter(|s| s.name.size <= MAX_TEST_LEN) {
+            if index % of == shard {
+                check_all(f, &spec.generate());
+                checked += 1;
+            }
+            index += 1;
         }
-        assert!(checked > 0, "{}: no input checked", f.name);
+    }
+    assert!(checked > 0, "shard {shard} of {of}: no input checked");
+}
+
+#[test]
+fn every_family_has_generated_inputs_to_check() {
+    for f in FAMILIES {
+        let small = (f.inputs)()
+            .iter()
+            .filter(|s| s.name.size <= MAX_TEST_LEN)
+            .count();
+        assert!(small > 0, "{}: no input small enough to check", f.name);
     }
 }
 
 #[test]
-fn all_variants_agree_on_generated_inputs_shard_1_of_3() {
-    all_variants_agree_on_generated_inputs(0, 3);
+fn all_variants_agree_on_generated_inputs_shard_1_of_4() {
+    all_variants_agree_on_generated_inputs(0, 4);
 }
 
 #[test]
-fn all_variants_agree_on_generated_inputs_shard_2_of_3() {
-    all_variants_agree_on_generated_inputs(1, 3);
+fn all_variants_agree_on_generated_inputs_shard_2_of_4() {
+    all_variants_agree_on_generated_inputs(1, 4);
 }
 
 #[test]
-fn all_variants_agree_on_generated_inputs_shard_3_of_3() {
-    all_variants_agree_on_generated_inputs(2, 3);
+fn all_variants_agree_on_generated_inputs_shard_3_of_4() {
+    all_variants_agree_on_generated_inputs(2, 4);
+}
+
+#[test]
+fn all_variants_agree_on_generated_inputs_shard_4_of_4() {
+    all_variants_agree_on_generated_inputs(3, 4);
 }
 
 #[test]
@@ -196,5 +214,27 @@ proptest! {
         let f = family("text").unwrap();
         let input = Input::new("random", text.as_bytes(), offset);
         prop_assert_eq!(check_all(f, &input), f.variants.len());
+    }
+}
+
+#[test]
+fn each_reference_copy_matches_its_reference() {
+    // The verdict protocol's A/A control must do exactly the reference's work.
+    for f in FAMILIES
+        .iter()
+        .filter(|f| !(cfg!(miri) && f.spawns_threads))
+    {
+        let specs = (f.inputs)();
+        let smallest = specs
+            .iter()
+            .min_by_key(|s| s.name.size)
+            .expect("a family has inputs");
+        let input = smallest.generate();
+        let copy = f
+            .reference_copy
+            .bind(&input)
+            .unwrap_or_else(|e| panic!("{}: the copy refuses {}: {e}", f.name, input.name()))
+            .run_once();
+        assert_eq!(copy, reference_digest(f, &input), "{}", f.name);
     }
 }

@@ -7,6 +7,7 @@
 //! compared too, so the verdict can say in which situation a gain holds.
 
 pub mod instructions;
+pub mod protocol;
 pub mod soundness;
 
 use std::collections::BTreeMap;
@@ -18,12 +19,13 @@ use soundness::{Status, VariantSoundness, family_soundness};
 
 use crate::ingest::{Ingested, Measurement, Problem, Run};
 use crate::stats::{Ratio, median, ratio_of_medians};
-use crate::verdict::{Call, classify, rule_text};
+use crate::verdict::{Call, rule_text};
 use crate::wire::catalog::{FamilyEntry, UnsafeCodeEntry, VariantEntry, VariantKind};
 use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
 use crate::wire::soundness::{Checker, FuzzRun, HazardRecord, SuiteCheck};
 use crate::wire::stages::StageRun;
+use protocol::Measured;
 
 /// Version of the `ledger.json` format.
 pub const LEDGER_SCHEMA: u32 = 1;
@@ -157,19 +159,15 @@ pub struct Comparison {
     pub speedup: Ratio,
     /// What the unsafe variant skips; empty if like-for-like.
     pub skips: Vec<String>,
-    /// The rule applied to the speedup.
-    pub call: Call,
 }
 
-/// A family's verdict on one run, read at its headline input.
+/// A family's verdict on one run, read at its headline input from the verdict protocol.
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
-    /// The headline input.
-    pub input: String,
-    /// The fastest unsafe variant against the fastest safe one.
-    pub headline: Comparison,
-    /// The best like-for-like unsafe variant, when the fastest one skips work.
-    pub like_for_like: Option<Comparison>,
+    /// The call, the speedup with its interval, the controls, the margin, the processes and
+    /// rounds behind them.
+    #[serde(flatten)]
+    pub measured: Measured,
     /// In which situation the headline gain holds.
     pub holds: String,
     /// Invariants the headline unsafe variant relies on.
@@ -181,7 +179,14 @@ pub struct Verdict {
     /// Instructions the headline unsafe variant saves over the safe one, per architecture
     /// counted.
     pub instructions: Vec<Saving>,
+    /// Set when the time verdict is `pays` or `safe wins` while the pair's instruction counts
+    /// differ by under 1%: a difference of code layout rather than of work, likely to move
+    /// with the next build.
+    pub layout_sensitive: Option<String>,
 }
+
+/// Instruction counts closer than this (as a fraction) cannot explain a time difference.
+const SAME_WORK: f64 = 0.01;
 
 /// Builds the ledger from what was ingested.
 pub fn analyze(ingested: &Ingested) -> Ledger {
@@ -246,7 +251,11 @@ fn family_run(
         .iter()
         .filter(|m| m.family == family.name)
         .collect();
-    if mine.is_empty() {
+    let in_protocol = run
+        .protocol
+        .iter()
+        .any(|p| p.cases.iter().any(|c| c.header.family == family.name));
+    if mine.is_empty() && !in_protocol {
         problems.push(Problem {
             source: run.label.clone(),
             message: format!("family `{}` was not measured on {}", family.name, run.label),
@@ -279,24 +288,17 @@ fn family_run(
             missing.push(format!("variant `{}`: no results", variant.name));
         }
     }
-    let headline = inputs.iter().find(|i| i.name == family.headline.name);
-    let verdict = match headline {
-        None => {
-            missing.push(format!(
-                "headline input `{}`: no results",
-                family.headline.name
-            ));
+    if !inputs.iter().any(|i| i.name == family.headline.name) {
+        missing.push(format!(
+            "headline input `{}`: no criterion results",
+            family.headline.name
+        ));
+    }
+    let verdict = match protocol::measure(family, &family.headline.name, &run.protocol) {
+        Ok(measured) => Some(verdict(family, measured, counts, soundness)),
+        Err(why) => {
+            missing.push(format!("no verdict: {why}"));
             None
-        }
-        Some(input) => {
-            let verdict = verdict(family, input, counts, soundness);
-            if verdict.is_none() {
-                missing.push(format!(
-                    "headline input `{}`: no safe and unsafe pair to compare",
-                    family.headline.name
-                ));
-            }
-            verdict
         }
     };
     Some(FamilyRun {
@@ -372,7 +374,6 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
         Some(Comparison {
             unsafe_variant: uv.name.clone(),
             safe_variant: sv.name.clone(),
-            call: classify(&speedup),
             speedup,
             skips: uv.skips.clone(),
         })
@@ -395,61 +396,70 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
 
 fn verdict(
     family: &FamilyEntry,
-    input: &InputResult,
+    measured: Measured,
     counts: &[ArchCounts],
     soundness: &[VariantSoundness],
-) -> Option<Verdict> {
-    let headline = input.speedup.clone()?;
-    let variant = family.variant(&headline.unsafe_variant)?;
-    let holds = if headline.skips.is_empty() {
-        let mut text = "Like-for-like: holds for every input the variant accepts".to_owned();
-        if !variant.requires.is_empty() {
-            text.push_str(&format!(" ({})", variant.requires.join("; ")));
-        }
-        text.push('.');
-        text
-    } else {
-        let mut text = format!(
-            "Only where the skipped work ({}) is already done elsewhere, e.g. on data validated \
-             or checked once upstream.",
-            headline.skips.join("; ")
-        );
-        match &input.like_for_like {
-            Some(like) => text.push_str(&format!(
-                " Where it is not, the like-for-like unsafe variant `{}` against `{}`: {:.2}x \
-                 [{:.2}, {:.2}], {}.",
-                like.unsafe_variant,
-                like.safe_variant,
-                like.speedup.point,
-                like.speedup.lower,
-                like.speedup.upper,
-                like.call.label()
-            )),
-            None => text.push_str(" Where it is not, only the safe variants apply."),
-        }
-        text
-    };
-    Some(Verdict {
-        instructions: savings(
-            counts,
-            &input.name,
-            &headline.safe_variant,
-            &headline.unsafe_variant,
-        ),
-        input: input.name.clone(),
-        invariants: variant.invariants.clone(),
-        unsafe_code: variant.unsafe_code.clone(),
+) -> Verdict {
+    let variant = family.variant(&measured.unsafe_variant);
+    let mut holds = "Like-for-like: the unsafe variant does the work the safe one does".to_owned();
+    if let Some(v) = variant.filter(|v| !v.requires.is_empty()) {
+        holds.push_str(&format!(
+            ", on every input it accepts ({})",
+            v.requires.join("; ")
+        ));
+    }
+    holds.push('.');
+    for c in &measured.conditional {
+        holds.push_str(&format!(
+            " `{}` skips {}: only where that is done elsewhere does it save {:.0} ns per call \
+             ({:.2}x [{:.2}, {:.2}] against `{}`).",
+            c.unsafe_variant,
+            c.skips.join("; "),
+            c.saves_ns,
+            c.speedup.point,
+            c.speedup.lower,
+            c.speedup.upper,
+            c.safe_variant
+        ));
+    }
+    let instructions = savings(
+        counts,
+        &measured.input,
+        &measured.safe_variant,
+        &measured.unsafe_variant,
+    );
+    let layout_sensitive = matches!(measured.call, Call::Pays | Call::SafeWins)
+        .then(|| {
+            instructions
+                .iter()
+                .find(|s| s.fraction.abs() < SAME_WORK && !s.emulated)
+                .map(|s| {
+                    format!(
+                        "{} {} while the instructions per call differ by {:.2}% on {}: a layout \
+                         effect, likely to move with the next build",
+                        measured.call.label(),
+                        format_args!("{:.2}x", measured.speedup.point),
+                        s.fraction * 100.0,
+                        s.arch
+                    )
+                })
+        })
+        .flatten();
+    Verdict {
+        instructions,
+        layout_sensitive,
+        invariants: variant.map(|v| v.invariants.clone()).unwrap_or_default(),
+        unsafe_code: variant.and_then(|v| v.unsafe_code.clone()),
         soundness: soundness
             .iter()
-            .find(|s| s.variant == variant.name)
+            .find(|s| s.variant == measured.unsafe_variant)
             .map_or_else(
                 || Status::NotChecked {
                     why: "not an unsafe variant of this registry".to_owned(),
                 },
                 |s| s.status.clone(),
             ),
-        like_for_like: input.like_for_like.clone(),
-        headline,
         holds,
-    })
+        measured,
+    }
 }

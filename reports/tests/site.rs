@@ -71,19 +71,33 @@ fn real_results_make_a_complete_site() {
             assert!(svg.starts_with("<svg"), "{path} is not an SVG");
         }
     }
-    // Every verdict of a measured family is one of the rule's four calls.
+    // The verdict comes from the protocol's rounds: the like-for-like pair (owned against
+    // owned: the unchecked conversions that skip validation are never the headline), its
+    // interval over the five processes, and both controls.
     let text = &built.ledger.families[0];
     let verdict = text.runs[0].verdict.as_ref().expect("text has a verdict");
-    assert_eq!(verdict.input, "mixed/64KiB");
-    assert!(verdict.headline.speedup.lower <= verdict.headline.speedup.point);
-    assert!(verdict.headline.speedup.point <= verdict.headline.speedup.upper);
-    assert!(
-        !verdict.headline.skips.is_empty(),
-        "the unchecked conversion skips validation"
+    let m = &verdict.measured;
+    assert_eq!(m.input, "mixed/64KiB");
+    assert_eq!(m.unsafe_variant, "string_simdutf8_then_unchecked");
+    assert_eq!(m.safe_variant, "string_from_utf8_std");
+    assert!(m.speedup.lower <= m.speedup.point && m.speedup.point <= m.speedup.upper);
+    assert_eq!((m.processes, m.rounds), (5, 40));
+    assert!(m.control_aa.is_some() && m.control_2x.is_some());
+    let skipping: Vec<&str> = m
+        .conditional
+        .iter()
+        .map(|c| c.unsafe_variant.as_str())
+        .collect();
+    assert_eq!(
+        skipping,
+        ["from_utf8_unchecked", "string_from_utf8_unchecked"]
     );
-    assert!(
-        verdict.like_for_like.is_some(),
-        "a like-for-like comparison is reported"
+    assert!(verdict.holds.contains("only where that is done elsewhere"));
+    let cast = &built.ledger.families[1];
+    let cast_verdict = cast.runs[0].verdict.as_ref().expect("cast has a verdict");
+    assert_ne!(
+        cast_verdict.measured.unsafe_variant, "cast_raw",
+        "cast_raw skips the alignment check: never the headline"
     );
 
     // ledger.json holds the numbers the pages show; raw results are kept beside it.
@@ -289,8 +303,108 @@ fn missing_provenance_and_missing_headline_are_listed() {
     );
     assert!(index.contains("No provenance recorded"));
     assert!(
-        index.contains("headline input `mixed/64KiB`: no results"),
+        index.contains("headline input `mixed/64KiB`: no criterion results"),
         "{index}"
+    );
+}
+
+/// The site and the problems of a fixture copy whose protocol rounds `corrupt` edits.
+fn build_with_rounds(name: &str, corrupt: impl FnOnce(&Path)) -> reports::Built {
+    let dir = scratch(name);
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    corrupt(&run.join("protocol"));
+    build(&[run], None, &dir.join("site")).expect("site")
+}
+
+fn text_verdict(built: &reports::Built) -> Option<&reports::analyze::Verdict> {
+    built.ledger.families[0].runs[0].verdict.as_ref()
+}
+
+#[test]
+fn results_without_protocol_rounds_give_no_verdict() {
+    let built = build_with_rounds("no-rounds", |protocol| {
+        fs::remove_dir_all(protocol).expect("remove");
+    });
+    assert!(
+        text_verdict(&built).is_none(),
+        "criterion samples never make a verdict"
+    );
+    let problems = problem_texts(&built);
+    assert!(
+        problems.iter().any(|p| p.contains("unusable for verdicts")),
+        "{problems:?}"
+    );
+    let run = &built.ledger.families[0].runs[0];
+    assert!(
+        !run.inputs.is_empty(),
+        "the criterion curves are still shown"
+    );
+    assert!(
+        run.missing.iter().any(|m| m.contains("no verdict")),
+        "{:?}",
+        run.missing
+    );
+}
+
+#[test]
+fn bad_process_files_are_named_and_left_out_whole() {
+    let built = build_with_rounds("bad-rounds", |protocol| {
+        let text = protocol.join("text");
+        // Interrupted: the end line is missing.
+        let file = text.join("process-0.jsonl");
+        let body = read(&file);
+        let cut: Vec<&str> = body
+            .lines()
+            .filter(|l| !l.contains("\"line\":\"end\""))
+            .collect();
+        fs::write(&file, cut.join("\n")).expect("write");
+        // Malformed: a line that is not JSON.
+        let file = text.join("process-1.jsonl");
+        let body = read(&file).replacen("{\"line\":\"round\"", "{not json", 1);
+        fs::write(&file, body).expect("write");
+        // A round that lost an arm's batch.
+        let file = text.join("process-2.jsonl");
+        let mut lines: Vec<String> = read(&file).lines().map(str::to_owned).collect();
+        let round = lines
+            .iter()
+            .position(|l| l.contains("\"line\":\"round\""))
+            .expect("a round");
+        let mut value: serde_json::Value = serde_json::from_str(&lines[round]).expect("json");
+        value["batches"].as_array_mut().expect("batches").pop();
+        lines[round] = value.to_string();
+        fs::write(&file, lines.join("\n")).expect("write");
+    });
+    let problems = problem_texts(&built);
+    for (file, why) in [
+        ("process-0.jsonl", "interrupted"),
+        ("process-1.jsonl", "malformed"),
+        ("process-2.jsonl", "does not time every arm"),
+    ] {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(file) && p.contains(why) && p.contains("not used")),
+            "{file}: {problems:?}"
+        );
+    }
+    // Two good processes remain: still an interval, over two processes only.
+    let verdict = text_verdict(&built).expect("a verdict from the two good processes");
+    assert_eq!(verdict.measured.processes, 2);
+}
+
+#[test]
+fn one_usable_process_is_no_verdict() {
+    let built = build_with_rounds("one-process", |protocol| {
+        for p in 1..5 {
+            fs::remove_file(protocol.join(format!("text/process-{p}.jsonl"))).expect("remove");
+        }
+    });
+    assert!(text_verdict(&built).is_none());
+    let run = &built.ledger.families[0].runs[0];
+    assert!(
+        run.missing.iter().any(|m| m.contains("at least 2")),
+        "{:?}",
+        run.missing
     );
 }
 
@@ -408,9 +522,9 @@ fn instruction_counts_reach_the_verdicts_and_the_family_pages() {
     let verdict = text.runs[0].verdict.as_ref().expect("text has a verdict");
     assert_eq!(verdict.instructions.len(), 2, "a saving per architecture");
     for saving in &verdict.instructions {
-        assert_eq!(saving.unsafe_variant, verdict.headline.unsafe_variant);
-        assert_eq!(saving.safe_variant, verdict.headline.safe_variant);
-        // Skipping validation of 64 KiB saves tens of thousands of instructions.
+        assert_eq!(saving.unsafe_variant, verdict.measured.unsafe_variant);
+        assert_eq!(saving.safe_variant, verdict.measured.safe_variant);
+        // simdutf8 validates 64 KiB of mixed text in far fewer instructions than std.
         assert!(saving.saved > 10_000.0, "{saving:?}");
         assert_eq!(saving.saved, saving.safe_per_call - saving.unsafe_per_call);
     }

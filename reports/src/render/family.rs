@@ -306,15 +306,13 @@ fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {
     if let Some(c) = &input.speedup {
         let _ = write!(
             out,
-            " — <code>{}</code> over <code>{}</code>: {} [{}, {}], <span class=\"call \
-             call-{}\">{}</span>",
+            " — <code>{}</code> over <code>{}</code>: {} [{}, {}] <span class=\"note\">(criterion \
+             medians, one process: descriptive; the verdict is the protocol's)</span>",
             escape(&c.unsafe_variant),
             escape(&c.safe_variant),
             times(c.speedup.point),
             times(c.speedup.lower),
             times(c.speedup.upper),
-            c.call.label().replace(' ', "-"),
-            c.call.label()
         );
     }
     out.push_str(

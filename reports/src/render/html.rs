@@ -111,8 +111,11 @@ tr.best td,td.best{background:#e9f7ee;font-weight:600}
 .kind{font-size:.78rem;padding:.05rem .4rem;border-radius:.6rem;white-space:nowrap}
 .kind-safe{background:#dcebfb;color:#0b4f91}.kind-unsafe{background:#fde2dc;color:#9b2a10}
 .kind-baseline{background:#eceef2;color:#434a57}.kind-floor{background:#f1eddf;color:#5c4b12}
-.call{font-weight:700;white-space:nowrap}.call-pays{color:#1d7a3a}.call-marginal{color:#8a6d00}
-.call-no-gain{color:#555}.call-safe-wins{color:#0b4f91}
+.call{font-weight:700;white-space:nowrap}.call-pays{color:#1d7a3a}.call-equivalent{color:#555}
+.call-inconclusive{color:#8a6d00}.call-safe-wins{color:#0b4f91}.call .note,.call .flag,.call .finding{font-size:.8rem}
+#verdicts{width:100%;max-width:46rem}#verdicts tr.more td{border-bottom:2px solid #dde1e8;padding-top:0}
+#verdicts tr:not(.more) td{border-bottom:none}ul.details{margin:.3rem 0;padding-left:1.1rem;font-size:.86rem}
+ul.details li{margin:.15rem 0}.ok{color:#1d7a3a;font-weight:600}
 .note{color:#535b69;font-size:.88rem}.problems li{margin:.2rem 0}
 figure{margin:.8rem 0}figure img{max-width:100%;height:auto;border:1px solid #eef0f4}
 code{font-size:.88em;background:#f5f6f8;padding:0 .2rem;border-radius:3px}
@@ -121,7 +124,7 @@ ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
 td.num .note{white-space:normal}
 .clean{color:#1d7a3a;font-weight:600}.finding{color:#b3261e;font-weight:700}
 .missed{color:#8a6d00;font-weight:600}
-td.holds{min-width:16rem;font-size:.85rem}details summary{cursor:pointer;white-space:nowrap}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
+td.holds{min-width:16rem;font-size:.85rem}details summary{cursor:pointer}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
 ";
 
 /// A whole page: `title`, a navigation bar over every family page, and `body`.

@@ -6,15 +6,17 @@ use std::fmt::Write;
 use super::html::{count, counted, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
-use crate::analyze::{Comparison, Ledger, RunInfo, Verdict};
+use crate::analyze::{Ledger, RunInfo, Verdict};
+use crate::stats::ProcessRatio;
+use crate::verdict::control_holds;
 use crate::wire::soundness::Outcome;
 
 pub fn body(ledger: &Ledger) -> String {
     let mut out = String::new();
     out.push_str(
         "<h1>Does this <code>unsafe</code> buy anything?</h1>\n<p>For each family, the fastest \
-         unsafe variant against the fastest safe one at the family's headline input, on every \
-         host measured. Each family's page has every input, plot and raw number.</p>\n",
+         like-for-like unsafe variant against the fastest safe one at the family's headline \
+         input, on every host measured, from interleaved rounds in fresh processes. Each family's page has every input, plot and raw number.</p>\n",
     );
     verdict_table(&mut out, ledger);
     let _ = writeln!(
@@ -30,13 +32,30 @@ pub fn body(ledger: &Ledger) -> String {
     out
 }
 
-fn comparison_cell(c: &Comparison) -> String {
+/// A ratio with its interval: `1.52x [1.40, 1.66]`.
+fn interval(r: &ProcessRatio) -> String {
     format!(
         "{} <span class=\"note\">[{}, {}]</span>",
-        times(c.speedup.point),
-        times(c.speedup.lower),
-        times(c.speedup.upper)
+        times(r.point),
+        times(r.lower),
+        times(r.upper)
     )
+}
+
+/// A control's reading and whether it holds.
+fn control_cell(name: &str, ratio: Option<&ProcessRatio>, target: f64) -> String {
+    match ratio {
+        Some(r) => format!(
+            "<li>{name}: {} {}</li>",
+            interval(r),
+            if control_holds(r, target) {
+                "<span class=\"ok\">holds</span>"
+            } else {
+                "<span class=\"finding\">FAILS</span>"
+            }
+        ),
+        None => format!("<li>{name}: <span class=\"finding\">not measured</span></li>"),
+    }
 }
 
 /// Instructions saved per architecture, with what qualifies each count.
@@ -127,12 +146,12 @@ fn unsafe_code_summary(verdict: &Verdict) -> String {
     }
 }
 
+/// The verdict table: family, verdict and speedup with its interval in three narrow columns
+/// (they fit a phone's width); everything else folds into a details row under each.
 fn verdict_table(out: &mut String, ledger: &Ledger) {
     out.push_str(
-        "<div class=\"scroll\"><table id=\"verdicts\"><thead><tr><th>family</th><th>host</th>\
-         <th>headline input</th><th>verdict</th><th>speedup [95% CI]</th>\
-         <th>unsafe vs best safe</th><th>soundness</th><th>instructions saved</th>\
-         <th>unsafe code</th><th>skips / holds when</th></tr></thead><tbody>\n",
+        "<table id=\"verdicts\"><thead><tr><th>family</th><th>verdict</th>\
+         <th>speedup [95% CI]</th></tr></thead><tbody>\n",
     );
     let mut rows = 0;
     for report in &ledger.families {
@@ -145,68 +164,138 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
         if report.runs.is_empty() {
             let _ = writeln!(
                 out,
-                "<tr><td>{link}</td><td colspan=\"9\" class=\"note\">not measured on any host \
+                "<tr><td>{link}</td><td colspan=\"2\" class=\"note\">not measured on any host \
                  in these results</td></tr>"
             );
             continue;
         }
         for run in &report.runs {
             rows += 1;
+            let place = format!(
+                "<br><span class=\"note\">{} · <code>{}</code></span>",
+                escape(&run.run),
+                escape(&family.headline.name)
+            );
             let Some(verdict) = &run.verdict else {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{link}</td><td>{}</td><td>{}</td><td colspan=\"7\" class=\"note\">\
-                     no verdict: {}</td></tr>",
-                    escape(&run.run),
-                    escape(&family.headline.name),
+                    "<tr><td>{link}{place}</td><td colspan=\"2\" class=\"note\">no verdict: \
+                     {}</td></tr>",
                     escape(&run.missing.join("; "))
                 );
                 continue;
             };
-            let h = &verdict.headline;
-            let like = verdict
-                .like_for_like
-                .as_ref()
-                .map_or_else(String::new, |l| {
-                    format!(
-                        "<br><span class=\"note\">like-for-like: <code>{}</code> {}</span>",
-                        escape(&l.unsafe_variant),
-                        comparison_cell(l)
-                    )
-                });
-            let invariants: String = verdict
-                .invariants
-                .iter()
-                .map(|i| format!("<li>{}</li>", escape(i)))
-                .collect();
-            // The columns a reviewer acts on come first; the long explanations last, the
-            // invariants folded.
+            let m = &verdict.measured;
+            let mut flags = String::new();
+            if !m.unreliable.is_empty() {
+                flags.push_str("<br><span class=\"finding\">unreliable run</span>");
+            }
+            if verdict.layout_sensitive.is_some() {
+                flags.push_str("<br><span class=\"flag\">layout-sensitive</span>");
+            }
+            if let Some(n) = m.processes_needed {
+                let _ = write!(
+                    flags,
+                    "<br><span class=\"note\">~{n} processes to settle</span>"
+                );
+            }
             let _ = writeln!(
                 out,
-                "<tr><td>{link}</td><td>{}</td><td><code>{}</code></td>\
-                 <td class=\"call call-{}\">{}</td><td class=\"num\">{}{like}</td>\
-                 <td><code>{}</code> vs <code>{}</code></td><td>{}</td>\
-                 <td class=\"counts\">{}</td><td><details><summary>{}</summary>\
-                 <ul class=\"invariants\">{invariants}</ul></details></td><td class=\"holds\">{}</td>\
-                 </tr>",
-                escape(&run.run),
-                escape(&verdict.input),
-                h.call.label().replace(' ', "-"),
-                h.call.label(),
-                comparison_cell(h),
-                escape(&h.unsafe_variant),
-                escape(&h.safe_variant),
-                status_cell(&verdict.soundness) + &fuzz_note(ledger, &family.name),
-                savings_cell(&verdict.instructions),
-                unsafe_code_summary(verdict),
-                escape(&verdict.holds),
+                "<tr><td>{link}{place}</td><td class=\"call call-{}\">{}{flags}</td>\
+                 <td class=\"num\">{}</td></tr>",
+                m.call.label().replace(' ', "-"),
+                m.call.label(),
+                interval(&m.speedup),
+            );
+            let _ = writeln!(
+                out,
+                "<tr class=\"more\"><td colspan=\"3\"><details><summary><code>{}</code> vs \
+                 <code>{}</code></summary>{}</details></td></tr>",
+                escape(&m.unsafe_variant),
+                escape(&m.safe_variant),
+                verdict_details(ledger, &family.name, verdict)
             );
         }
     }
-    out.push_str("</tbody></table></div>\n");
+    out.push_str("</tbody></table>\n");
     if rows == 0 {
         out.push_str("<p class=\"note\">No family has results yet.</p>\n");
     }
+}
+
+/// Everything behind one verdict: the pair and how often it was picked, the controls, the
+/// checkers, the instructions, the unsafe code and when the gain holds.
+fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
+    let m = &verdict.measured;
+    let mut out = String::from("<ul class=\"details\">");
+    let picks: Vec<String> = m
+        .picks
+        .iter()
+        .map(|p| {
+            format!(
+                "<code>{}</code> vs <code>{}</code> in {}",
+                escape(&p.unsafe_variant),
+                escape(&p.safe_variant),
+                counted(p.processes, "process")
+            )
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<li>{} of {} rounds; picked: {}</li>",
+        counted(m.processes, "process"),
+        m.rounds,
+        picks.join("; ")
+    );
+    out.push_str(&control_cell(
+        "A/A control (reference vs its copy)",
+        m.control_aa.as_ref(),
+        1.0,
+    ));
+    out.push_str(&control_cell(
+        "2x control (reference doing its work twice)",
+        m.control_2x.as_ref(),
+        2.0,
+    ));
+    for why in &m.unreliable {
+        let _ = write!(
+            out,
+            "<li><span class=\"finding\">unreliable</span>: {}</li>",
+            escape(why)
+        );
+    }
+    if let Some(why) = &verdict.layout_sensitive {
+        let _ = write!(
+            out,
+            "<li><span class=\"flag\">layout-sensitive</span>: {}</li>",
+            escape(why)
+        );
+    }
+    let _ = write!(
+        out,
+        "<li>soundness: {}{}</li><li>instructions saved: {}</li><li>unsafe code: {}</li>",
+        status_cell(&verdict.soundness),
+        fuzz_note(ledger, family),
+        savings_cell(&verdict.instructions),
+        unsafe_code_summary(verdict)
+    );
+    let invariants: String = verdict
+        .invariants
+        .iter()
+        .map(|i| format!("<li>{}</li>", escape(i)))
+        .collect();
+    if !invariants.is_empty() {
+        let _ = write!(
+            out,
+            "<li>invariants:<ul class=\"invariants\">{invariants}</ul></li>"
+        );
+    }
+    let _ = write!(
+        out,
+        "<li class=\"holds\">{}</li></ul>",
+        escape(&verdict.holds)
+    );
+    out
 }
 
 fn problems(out: &mut String, ledger: &Ledger) {

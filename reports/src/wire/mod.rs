@@ -17,5 +17,6 @@ pub mod catalog;
 pub mod criterion;
 pub mod instructions;
 pub mod provenance;
+pub mod rounds;
 pub mod soundness;
 pub mod stages;

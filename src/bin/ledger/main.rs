@@ -15,6 +15,7 @@ mod import_gungraun;
 mod list;
 mod probe;
 mod process;
+mod protocol;
 mod provenance;
 mod report;
 mod results;
@@ -51,6 +52,9 @@ enum Command {
     Agreement(agreement::Args),
     /// Turn the instruction bench's gungraun summaries into instruction-count files.
     ImportGungraun(import_gungraun::Args),
+    /// Measure the verdicts: every arm of each family's comparison in shuffled rounds, in
+    /// several fresh processes, every batch kept.
+    Protocol(protocol::Args),
     /// Build the report site from saved results.
     Report(report::Args),
     /// Manage results directories.
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Command::Count(args) => count::run(&args),
         Command::Agreement(args) => agreement::run(&args),
         Command::ImportGungraun(args) => import_gungraun::run(&args),
+        Command::Protocol(args) => protocol::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Results(ResultsCommand::Install(args)) => results::run(&args),
         Command::Soundness(args) => soundness::run(&args),

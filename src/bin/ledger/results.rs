@@ -3,9 +3,11 @@
 //!
 //! Every stage measures into a staging directory of its own; nothing in the results directory
 //! changes until the stage is complete. Installing then replaces file by file (each a rename,
-//! so a reader sees the old file or the new one, never a mix), except `criterion/`, which is one
-//! measurement and is replaced whole so that samples of two runs never mix. Files other stages
-//! wrote stay, and `stages.json` records which run produced each file.
+//! so a reader sees the old file or the new one, never a mix), except the directories that
+//! hold one measurement each: a criterion group (`criterion/<group>/`) and a family's verdict
+//! protocol (`protocol/<family>/`) are replaced whole, so samples of two runs never mix, while
+//! a run limited to some families leaves the others' in place. Files other stages wrote stay,
+//! and `stages.json` records which run produced each file.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,8 +18,8 @@ use reports::wire::stages::{STAGES_SCHEMA, StageRun, Stages};
 use crate::provenance::{git_describe, rfc3339_now};
 use crate::shown;
 
-/// Directories that hold one measurement and are replaced whole.
-const REPLACED_WHOLE: &[&str] = &["criterion"];
+/// Directories whose subdirectories each hold one measurement and are replaced whole.
+const REPLACED_WHOLE_BELOW: &[&str] = &["criterion", "protocol"];
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,7 +46,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 }
 
 /// Installs everything under `from` into `into` and records it in `stages.json`; returns the
-/// installed paths, relative to `into` (a directory replaced whole as `criterion/`).
+/// installed paths, relative to `into` (a directory replaced whole as `criterion/text_mixed/`).
 pub fn install(from: &Path, into: &Path, stage: &str) -> anyhow::Result<Vec<String>> {
     if !from.is_dir() {
         bail!("no staged results at {}", shown(from));
@@ -90,7 +92,8 @@ pub fn install(from: &Path, into: &Path, stage: &str) -> anyhow::Result<Vec<Stri
 const STAGES_FILE: &str = "stages.json";
 
 /// Every file under `dir` (relative path with `/` separators, full path), sorted; a directory
-/// replaced whole is one entry, its relative path ending in `/`.
+/// replaced whole (one directly under a [`REPLACED_WHOLE_BELOW`] directory) is one entry, its
+/// relative path ending in `/`.
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> anyhow::Result<()> {
     let mut paths: Vec<PathBuf> = fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", shown(dir)))?
@@ -107,7 +110,8 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> anyhow:
             .collect::<Vec<_>>()
             .join("/");
         if path.is_dir() {
-            if REPLACED_WHOLE.contains(&rel.as_str()) {
+            let parent = rel.rsplit_once('/').map(|(parent, _)| parent);
+            if parent.is_some_and(|p| REPLACED_WHOLE_BELOW.contains(&p)) {
                 out.push((format!("{rel}/"), path));
             } else {
                 collect(root, &path, out)?;

@@ -13,6 +13,7 @@ pub static CAST_U64: Family = Family {
     compares: "wrapping sum and count of the whole little-endian u64 words (tail bytes ignored)",
     variants: &Table::<u64>::VARIANTS,
     reference: "chunks_exact",
+    reference_copy: Table::<u64>::REFERENCE_COPY,
     floor: Some(&crate::families::floor::READ_PASS),
     headline: ("aligned", 64 << 10),
     unit: Unit::Bytes,

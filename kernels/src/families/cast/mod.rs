@@ -128,6 +128,12 @@ const SKIPS_ALIGNMENT: &[&str] = &["the alignment check (bytemuck/zerocopy do it
 pub(crate) struct Table<W>(PhantomData<W>);
 
 impl<W: Word> Table<W> {
+    /// The A/A control: a separately compiled copy of the reference, `chunks_exact`.
+    pub(crate) const REFERENCE_COPY: Run = Run::borrow(|b| {
+        std::hint::black_box(crate::families::COPY_MARK);
+        digest(safe::sum_chunks_exact::<W>(b), b.len())
+    });
+
     pub(crate) const VARIANTS: [Variant; 7] = [
         Variant::baseline(
             "collect_vec",
@@ -213,6 +219,7 @@ pub static CAST: Family = Family {
     compares: "wrapping sum and count of the whole little-endian u32 words (tail bytes ignored)",
     variants: &Table::<u32>::VARIANTS,
     reference: "chunks_exact",
+    reference_copy: Table::<u32>::REFERENCE_COPY,
     floor: Some(&floor::READ_PASS),
     headline: ("aligned", 64 << 10),
     unit: Unit::Bytes,

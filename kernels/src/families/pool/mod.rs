@@ -185,14 +185,17 @@ pub trait SharedPool: Sync {
 pub struct Padded<T>(pub T);
 
 /// Runs a workload on one thread, keeping the pool between runs.
-struct LocalFixture<P> {
+struct LocalFixture<P, const COPY: bool> {
     pool: P,
     ops: usize,
     checksum: u64,
 }
 
-impl<P: LocalPool> Fixture for LocalFixture<P> {
+impl<P: LocalPool, const COPY: bool> Fixture for LocalFixture<P, COPY> {
     fn run(&mut self) {
+        if COPY {
+            std::hint::black_box(crate::families::COPY_MARK);
+        }
         let pool = &mut self.pool;
         self.checksum = (0..self.ops as u64).fold(0, |sum, op| sum.wrapping_add(pool.op(op)));
     }
@@ -206,15 +209,18 @@ impl<P: LocalPool> Fixture for LocalFixture<P> {
 }
 
 /// Builds the single-threaded fixture for the input's object kind.
-fn local<S: LocalPool + 'static, M: LocalPool + 'static>(input: &Input) -> Box<dyn Fixture + '_> {
+/// `COPY` builds the A/A control's separately compiled copy.
+fn local<S: LocalPool + 'static, M: LocalPool + 'static, const COPY: bool>(
+    input: &Input,
+) -> Box<dyn Fixture + '_> {
     let Workload { object, ops, .. } = Workload::of(input);
     match object {
-        ObjectKind::Scratch => Box::new(LocalFixture {
+        ObjectKind::Scratch => Box::new(LocalFixture::<S, COPY> {
             pool: S::default(),
             ops,
             checksum: 0,
         }),
-        ObjectKind::Message => Box::new(LocalFixture {
+        ObjectKind::Message => Box::new(LocalFixture::<M, COPY> {
             pool: M::default(),
             ops,
             checksum: 0,
@@ -234,18 +240,18 @@ pub static POOL: Family = Family {
         Variant::baseline(
             "alloc_per_op",
             "a fresh object per operation, freed after it",
-            Run::fixture(local::<safe::AllocPerOp<Scratch>, safe::AllocPerOp<Message>>),
+            Run::fixture(local::<safe::AllocPerOp<Scratch>, safe::AllocPerOp<Message>, false>),
         ),
         Variant::safe(
             "vec_guard",
             "objects moved out of a RefCell<Vec<T>> and back by a drop guard",
-            Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>>),
+            Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>, false>),
         ),
         Variant::safe(
             "index_slab",
             "objects stay in a Vec<T>; handles are indices (bounds-checked) on a \
                           free list",
-            Run::fixture(local::<safe::IndexSlab<Scratch>, safe::IndexSlab<Message>>),
+            Run::fixture(local::<safe::IndexSlab<Scratch>, safe::IndexSlab<Message>, false>),
         ),
         Variant::with_unsafe(
             "slab_raw",
@@ -264,10 +270,11 @@ pub static POOL: Family = Family {
                     ],
                 ),
             ),
-            Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>>),
+            Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>, false>),
         ),
     ],
     reference: "vec_guard",
+    reference_copy: Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>, true>),
     floor: None,
     headline: ("scratch", 64_000),
     unit: Unit::Operations,

@@ -13,14 +13,17 @@ use crate::{Digest, Fixture, Input, Run, Unit};
 const MIN_OPS_PER_TASK: usize = 64;
 
 /// Runs a workload split across the pool's workers, keeping the pool between runs.
-struct ParallelFixture<P> {
+struct ParallelFixture<P, const COPY: bool> {
     pool: P,
     ops: usize,
     checksum: u64,
 }
 
-impl<P: SharedPool> Fixture for ParallelFixture<P> {
+impl<P: SharedPool, const COPY: bool> Fixture for ParallelFixture<P, COPY> {
     fn run(&mut self) {
+        if COPY {
+            std::hint::black_box(crate::families::COPY_MARK);
+        }
         let pool = &self.pool;
         let ops = self.ops;
         self.checksum = pool.threads().install(|| {
@@ -45,7 +48,8 @@ impl<P: SharedPool> Fixture for ParallelFixture<P> {
 /// # Panics
 ///
 /// If the operating system refuses to start the worker threads.
-fn parallel<S: SharedPool + 'static, M: SharedPool + 'static>(
+/// `COPY` builds the A/A control's separately compiled copy.
+fn parallel<S: SharedPool + 'static, M: SharedPool + 'static, const COPY: bool>(
     input: &Input,
 ) -> Box<dyn Fixture + '_> {
     let Workload {
@@ -59,12 +63,12 @@ fn parallel<S: SharedPool + 'static, M: SharedPool + 'static>(
         .build()
         .unwrap_or_else(|e| panic!("cannot start {threads} rayon workers: {e}"));
     match object {
-        ObjectKind::Scratch => Box::new(ParallelFixture {
+        ObjectKind::Scratch => Box::new(ParallelFixture::<S, COPY> {
             pool: S::new(workers),
             ops,
             checksum: 0,
         }),
-        ObjectKind::Message => Box::new(ParallelFixture {
+        ObjectKind::Message => Box::new(ParallelFixture::<M, COPY> {
             pool: M::new(workers),
             ops,
             checksum: 0,
@@ -85,24 +89,26 @@ pub static POOL_RAYON: Family = Family {
             "alloc_per_op",
             "a fresh object per operation, freed after it",
             Run::fixture(
-                parallel::<safe::AllocPerOpShared<Scratch>, safe::AllocPerOpShared<Message>>,
+                parallel::<safe::AllocPerOpShared<Scratch>, safe::AllocPerOpShared<Message>, false>,
             ),
         ),
         Variant::safe(
             "mutex_shared",
             "one Mutex<Vec<T>> that every worker locks",
-            Run::fixture(parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>>),
+            Run::fixture(parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>, false>),
         ),
         Variant::safe(
             "mutex_per_worker",
             "a Mutex<Vec<T>> per worker, indexed by the rayon worker index \
                           (uncontended locks)",
-            Run::fixture(parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>>),
+            Run::fixture(
+                parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>, false>,
+            ),
         ),
         Variant::safe(
             "array_queue",
             "crossbeam_queue::ArrayQueue shared by every worker (lock-free)",
-            Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>>),
+            Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>, false>),
         ),
         Variant::with_unsafe(
             "worker_table_raw",
@@ -120,10 +126,13 @@ pub static POOL_RAYON: Family = Family {
                     ],
                 ),
             ),
-            Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>>),
+            Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>, false>),
         ),
     ],
     reference: "mutex_shared",
+    reference_copy: Run::fixture(
+        parallel::<safe::SharedMutex<Scratch>, safe::SharedMutex<Message>, true>,
+    ),
     floor: None,
     headline: ("scratch-all", 64_000),
     unit: Unit::Operations,

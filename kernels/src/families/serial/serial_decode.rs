@@ -131,6 +131,10 @@ pub static SERIAL_DECODE: Family = Family {
         ),
     ],
     reference: "le_fields",
+    reference_copy: Run::borrow(|b| {
+        std::hint::black_box(crate::families::COPY_MARK);
+        digest_owned(safe::decode_le_fields(b))
+    }),
     floor: None,
     headline: ("aligned", 1000),
     unit: Unit::Records,

@@ -47,6 +47,12 @@ impl Fixture for EncodeFixture {
     }
 }
 
+/// The A/A control's encoder: `le_fields` compiled again, behind one opaque constant.
+fn encode_le_fields_copy(records: &[Record], out: &mut Vec<u8>) -> Result<(), super::SerialError> {
+    std::hint::black_box(crate::families::COPY_MARK);
+    safe::encode_le_fields(records, out)
+}
+
 /// Family `serial_encode`.
 pub static SERIAL_ENCODE: Family = Family {
     name: "serial_encode",
@@ -108,6 +114,9 @@ pub static SERIAL_ENCODE: Family = Family {
         ),
     ],
     reference: "le_fields",
+    reference_copy: Run::fixture(|input| {
+        EncodeFixture::boxed(input, encode_le_fields_copy, safe::decode_le_fields)
+    }),
     floor: None,
     headline: ("trades", 1000),
     unit: Unit::Records,

@@ -120,6 +120,10 @@ pub static TEXT: Family = Family {
         ),
     ],
     reference: "from_utf8_std",
+    reference_copy: Run::borrow(|b| {
+        std::hint::black_box(super::COPY_MARK);
+        digest_str(safe::from_utf8_std(b))
+    }),
     floor: Some(&floor::READ_PASS),
     headline: ("mixed", 64 << 10),
     unit: Unit::Bytes,

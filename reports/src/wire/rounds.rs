@@ -1,0 +1,116 @@
+//! `protocol/FAMILY/process-N.jsonl`: every round one process of the verdict protocol measured
+//! for one family, one JSON object per line, written by `ledger protocol` as it measures.
+//!
+//! A process file opens with a [`Line::Process`] header, then for each input one
+//! [`Line::Case`] naming its arms followed by one [`Line::Round`] per round, and closes with
+//! [`Line::End`]. A file without its end line is an interrupted process and is not used.
+//! Every observation is kept, so every interval on the site can be recomputed from these files.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this format; bumped on any incompatible change.
+pub const ROUNDS_SCHEMA: u32 = 1;
+
+/// One line of a process file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "line", rename_all = "kebab-case")]
+pub enum Line {
+    /// The process: what it was asked to do.
+    Process(ProcessHeader),
+    /// A family at one input, and the arms it measures there.
+    Case(CaseHeader),
+    /// One round of a case: one batch of every arm, in the order they ran.
+    Round(Round),
+    /// The process finished every case it was asked for.
+    End(ProcessEnd),
+}
+
+/// The first line of a process file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessHeader {
+    /// Format version, [`ROUNDS_SCHEMA`].
+    pub schema: u32,
+    /// Which process of the run this is, from 0.
+    pub process: usize,
+    /// How many processes the run has.
+    pub processes: usize,
+    /// The seed of this process's arm orders.
+    pub seed: u64,
+    /// Rounds per case.
+    pub rounds: usize,
+    /// The time each arm's batch is calibrated to, in nanoseconds.
+    pub batch_target_ns: u64,
+}
+
+/// What an arm is in a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A variant of the family (baseline, safe or unsafe: the catalog says which).
+    Candidate,
+    /// The family's floor.
+    Floor,
+    /// A separately compiled copy of the reference: must read equivalent to it.
+    CopyControl,
+    /// The reference doing its work exactly twice per call: must read 2x.
+    TwiceControl,
+}
+
+/// One arm of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arm {
+    /// Its name in the rounds: the variant's name, or `reference-copy` / `reference-twice`.
+    pub name: String,
+    /// What it is.
+    pub role: Role,
+    /// The variant it runs (for controls, the reference).
+    pub variant: String,
+    /// Calls per batch, calibrated after warm-up.
+    pub batch: u64,
+}
+
+/// A family at one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseHeader {
+    /// Family name.
+    pub family: String,
+    /// Input, `shape/size`.
+    pub input: String,
+    /// The arms, in registry order (candidates, floor, controls).
+    pub arms: Vec<Arm>,
+    /// Variants that refused the input, with why; never measured.
+    pub refused: Vec<(String, String)>,
+}
+
+/// One round: one batch of every arm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Round {
+    /// Family name.
+    pub family: String,
+    /// Input, `shape/size`.
+    pub input: String,
+    /// Round number within the case, from 0.
+    pub round: usize,
+    /// The batches, in the order they ran.
+    pub batches: Vec<Batch>,
+}
+
+/// One timed batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The arm's name.
+    pub arm: String,
+    /// Calls made.
+    pub calls: u64,
+    /// Elapsed nanoseconds for all of them.
+    pub ns: u64,
+}
+
+/// The last line of a complete process file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessEnd {
+    /// Cases measured.
+    pub cases: usize,
+    /// Seconds the process took.
+    pub seconds: f64,
+}
