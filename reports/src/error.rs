@@ -10,7 +10,8 @@ use crate::ingest::Problem;
 /// A failure to build the site.
 #[derive(Debug)]
 pub enum ReportError {
-    /// No results directory yielded a usable benchmark; every problem met on the way.
+    /// No results directory yielded a usable benchmark or protocol process; every problem met
+    /// on the way.
     NothingToReport {
         /// What was wrong with each input.
         problems: Vec<Problem>,
@@ -37,7 +38,7 @@ impl fmt::Display for ReportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NothingToReport { problems } => {
-                f.write_str("no usable benchmark results")?;
+                f.write_str("no usable benchmark results or protocol rounds")?;
                 for p in problems {
                     write!(f, "\n  {}: {}", p.source, p.message)?;
                 }

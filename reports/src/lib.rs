@@ -44,7 +44,9 @@ pub fn build(
 ) -> Result<Built, ReportError> {
     let ingested = ingest::ingest(results, soundness);
     let benchmarks: usize = ingested.runs.iter().map(|r| r.measurements.len()).sum();
-    if benchmarks == 0 {
+    let processes: usize = ingested.runs.iter().map(|r| r.protocol.len()).sum();
+    // Criterion curves or protocol rounds: either is something to show.
+    if benchmarks == 0 && processes == 0 {
         return Err(ReportError::NothingToReport {
             problems: ingested.problems,
         });

@@ -789,3 +789,14 @@ fn soundness_records_of_variants_the_registry_lacks_are_skipped_and_named() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn protocol_rounds_alone_make_a_site_with_verdicts() {
+    let built = build_with_rounds("rounds-only", |protocol| {
+        let run = protocol.parent().expect("run dir");
+        fs::remove_dir_all(run.join("criterion")).expect("remove");
+    });
+    assert_eq!(built.benchmarks, 0);
+    let verdict = text_verdict(&built).expect("the protocol alone gives the verdict");
+    assert_eq!(verdict.measured.processes, 5);
+}
