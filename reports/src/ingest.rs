@@ -319,20 +319,13 @@ fn read_protocol(
     problems: &mut Vec<Problem>,
 ) -> Vec<ProcessRounds> {
     let dir = run_dir.join("protocol");
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(_) if !dir.exists() => {
-            problems.push(Problem::new(
-                &dir,
-                "no verdict-protocol rounds in this run (measured before the protocol, or \
-                 without it): its results are unusable for verdicts and give none",
-            ));
-            return Vec::new();
-        }
-        Err(e) => {
-            problems.push(Problem::new(&dir, format!("cannot list directory: {e}")));
-            return Vec::new();
-        }
+    let Some(entries) = list_dir(
+        &dir,
+        "no verdict-protocol rounds in this run (measured before the protocol, or without it): \
+         its results are unusable for verdicts and give none",
+        problems,
+    ) else {
+        return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .flatten()
@@ -496,20 +489,13 @@ fn read_stages(dir: &Path, problems: &mut Vec<Problem>) -> Vec<StageRun> {
 /// Every `instructions/*.json` of a run, sorted by name.
 fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<CountSet> {
     let dir = run_dir.join("instructions");
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(_) if !dir.exists() => {
-            problems.push(Problem::new(
-                &dir,
-                "no instruction counts in this run (scripts/bench.sh records them where valgrind \
-                 can be installed; scripts/aarch64.sh adds aarch64)",
-            ));
-            return Vec::new();
-        }
-        Err(e) => {
-            problems.push(Problem::new(&dir, format!("cannot list directory: {e}")));
-            return Vec::new();
-        }
+    let Some(entries) = list_dir(
+        &dir,
+        "no instruction counts in this run (scripts/bench.sh records them where valgrind can be \
+         installed; scripts/aarch64.sh adds aarch64)",
+        problems,
+    ) else {
+        return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .flatten()
@@ -620,6 +606,22 @@ fn read_soundness(
         path: path.to_path_buf(),
         file,
     })
+}
+
+/// The entries of an optional directory of a run; when it is missing, `missing` says what that
+/// means, and any other failure to list it is named too.
+fn list_dir(dir: &Path, missing: &str, problems: &mut Vec<Problem>) -> Option<fs::ReadDir> {
+    match fs::read_dir(dir) {
+        Ok(entries) => Some(entries),
+        Err(_) if !dir.exists() => {
+            problems.push(Problem::new(dir, missing));
+            None
+        }
+        Err(e) => {
+            problems.push(Problem::new(dir, format!("cannot list directory: {e}")));
+            None
+        }
+    }
 }
 
 /// Every `new/benchmark.json` under `dir`.
