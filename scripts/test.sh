@@ -46,7 +46,11 @@ LEDGER_QUICK=1 cargo test --locked --bench throughput >/dev/null
 
 step "the site built from the test fixtures (real results), checked in headless Chromium"
 fixtures=reports/tests/fixtures
-cargo run --locked --quiet --bin ledger -- report --results "$fixtures/x86_64-fixture" \
+# The ledger binary `cargo test` built for the command-line tests: `cargo run` would build it
+# again with the root package's own feature set (about a minute).
+ledger="${CARGO_TARGET_DIR:-target}/debug/ledger"
+[[ -x "$ledger" ]] || die "cargo test did not leave $ledger"
+"$ledger" report --results "$fixtures/x86_64-fixture" \
     --soundness "$fixtures/soundness.json" --out target/ledger/fixture-site
 scripts/check-site.sh target/ledger/fixture-site target/ledger/fixture-site-index.png
 

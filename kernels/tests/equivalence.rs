@@ -8,12 +8,12 @@
 
 mod common;
 
-use common::{MAX_TEST_LEN, check_all, reference_digest};
+use common::{check_all, max_test_len, reference_digest};
 use kernels::{Digest, FAMILIES, Input, family};
 use proptest::prelude::*;
 
 /// Every variant of every family (but those that start threads, under Miri) on the family's
-/// generated inputs up to [`MAX_TEST_LEN`], every `of`-th input from the `shard`-th: one test
+/// generated inputs up to [`max_test_len`], every `of`-th input from the `shard`-th: one test
 /// per shard, so that a runner with a process per test (nextest under Miri) spreads them over
 /// the cores.
 fn all_variants_agree_on_generated_inputs(shard: usize, of: usize) {
@@ -25,7 +25,10 @@ fn all_variants_agree_on_generated_inputs(shard: usize, of: usize) {
         .iter()
         .filter(|f| !(cfg!(miri) && f.spawns_threads))
     {
-        for spec in (f.inputs)().iter().filter(|s| s.name.size <= MAX_TEST_LEN) {
+        for spec in (f.inputs)()
+            .iter()
+            .filter(|s| s.name.size <= max_test_len(s.name.unit))
+        {
             if index % of == shard {
                 check_all(f, &spec.generate());
                 checked += 1;
@@ -37,11 +40,15 @@ fn all_variants_agree_on_generated_inputs(shard: usize, of: usize) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "under Miri the pool workloads are left to tests/pool.rs (see max_test_len)"
+)]
 fn every_family_has_generated_inputs_to_check() {
     for f in FAMILIES {
         let small = (f.inputs)()
             .iter()
-            .filter(|s| s.name.size <= MAX_TEST_LEN)
+            .filter(|s| s.name.size <= max_test_len(s.name.unit))
             .count();
         assert!(small > 0, "{}: no input small enough to check", f.name);
     }
