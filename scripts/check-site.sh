@@ -32,6 +32,12 @@ chrome() {
     }
 }
 
+# scripted_dom PAGE OUT: the DOM of one of this script's own pages once its script has run
+# (it reads files of the site, which only file-access pages may).
+scripted_dom() {
+    chrome --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "file://$1" >"$2"
+}
+
 step "the index page: verdict table and links"
 chrome --dump-dom "file://$site/index.html" >"$work/index.dom"
 grep -q '<table id="verdicts">' "$work/index.dom" || die "index.html: no verdict table in the DOM"
@@ -55,8 +61,7 @@ step "the verdict table on a phone: family, verdict and interval within 390 px"
     echo "    + ' speedup ' + Math.ceil(right) + ' cells ' + cells.length;"
     echo "  document.body.appendChild(p); });</script></body></html>"
 } >"$work/phone.html"
-chrome --allow-file-access-from-files --virtual-time-budget=10000 \
-    --dump-dom "file://$work/phone.html" >"$work/phone.dom"
+scripted_dom "$work/phone.html" "$work/phone.dom"
 read -r table speedup cells < <(sed -n 's/.*phone: table \(-\?[0-9]*\) speedup \([0-9]*\) cells \([0-9]*\).*/\1 \2 \3/p' "$work/phone.dom")
 [[ -n "${table:-}" ]] || die "the phone check did not run"
 echo "at 390 px: verdict table ends at ${table} px, speedups at ${speedup} px (${cells} cells)"
@@ -93,8 +98,7 @@ step "every plot: Chromium decodes it"
     echo "  p.textContent = (i.naturalWidth > 0 ? 'decoded ' : 'BROKEN ') + i.getAttribute('src');"
     echo "  document.body.appendChild(p); } });</script></body></html>"
 } >"$work/plots.html"
-chrome --allow-file-access-from-files --virtual-time-budget=10000 \
-    --dump-dom "file://$work/plots.html" >"$work/plots.dom"
+scripted_dom "$work/plots.html" "$work/plots.dom"
 decoded=$(grep -o '<p>decoded ' "$work/plots.dom" | wc -l)
 if grep -q '<p>BROKEN ' "$work/plots.dom"; then
     grep -o '<p>BROKEN [^<]*' "$work/plots.dom" | sed 's/<p>/  /' >&2

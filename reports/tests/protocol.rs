@@ -161,20 +161,31 @@ fn simulate(arms: &[(&str, Role, f64)], noise: &Noise, seed: &str) -> Vec<Proces
         .collect()
 }
 
-/// The calls of many seeds at a true speedup of `ratio` (safe 1000 ns, unsafe 1000 / ratio).
-fn calls(ratio: f64, noise: &Noise, seeds: usize) -> BTreeMap<&'static str, usize> {
-    let f = family(vec![
+/// One safe and one unsafe variant.
+fn one_pair() -> FamilyEntry {
+    family(vec![
         variant("safe", VariantKind::Safe),
         variant("unsafe", VariantKind::Unsafe),
-    ]);
+    ])
+}
+
+/// The arms of [`one_pair`] with their true times: the safe reference at 1000 ns, the unsafe
+/// variant, the reference's copy and its doubled work as given.
+fn pair_arms(unsafe_ns: f64, copy_ns: f64, twice_ns: f64) -> [(&'static str, Role, f64); 4] {
+    [
+        ("safe", Role::Candidate, 1000.0),
+        ("unsafe", Role::Candidate, unsafe_ns),
+        ("reference-copy", Role::CopyControl, copy_ns),
+        ("reference-twice", Role::TwiceControl, twice_ns),
+    ]
+}
+
+/// The calls of many seeds at a true speedup of `ratio` (safe 1000 ns, unsafe 1000 / ratio).
+fn calls(ratio: f64, noise: &Noise, seeds: usize) -> BTreeMap<&'static str, usize> {
+    let f = one_pair();
     let mut calls = BTreeMap::new();
     for seed in 0..seeds {
-        let arms = [
-            ("safe", Role::Candidate, 1000.0),
-            ("unsafe", Role::Candidate, 1000.0 / ratio),
-            ("reference-copy", Role::CopyControl, 1000.0),
-            ("reference-twice", Role::TwiceControl, 2000.0),
-        ];
+        let arms = pair_arms(1000.0 / ratio, 1000.0, 2000.0);
         let processes = simulate(&arms, noise, &format!("{ratio}/{seed}"));
         let m = measure(&f, INPUT, &processes).expect("a verdict");
         *calls.entry(m.call.label()).or_default() += 1;
@@ -224,18 +235,10 @@ fn a_real_loss_is_safe_wins() {
 
 #[test]
 fn the_controls_hold_on_a_sound_run_and_fail_on_a_broken_one() {
-    let f = family(vec![
-        variant("safe", VariantKind::Safe),
-        variant("unsafe", VariantKind::Unsafe),
-    ]);
+    let f = one_pair();
     let mut held = 0;
     for seed in 0..50 {
-        let arms = [
-            ("safe", Role::Candidate, 1000.0),
-            ("unsafe", Role::Candidate, 800.0),
-            ("reference-copy", Role::CopyControl, 1000.0),
-            ("reference-twice", Role::TwiceControl, 2000.0),
-        ];
+        let arms = pair_arms(800.0, 1000.0, 2000.0);
         let m = measure(
             &f,
             INPUT,
@@ -247,16 +250,12 @@ fn the_controls_hold_on_a_sound_run_and_fail_on_a_broken_one() {
     assert!(held >= 45, "{held} of 50 runs kept their controls");
 
     // A machine where the copy runs 15% slower (layout) and the doubled work reads 1.6x.
-    let arms = [
-        ("safe", Role::Candidate, 1000.0),
-        ("unsafe", Role::Candidate, 800.0),
-        ("reference-copy", Role::CopyControl, 1150.0),
-        ("reference-twice", Role::TwiceControl, 1600.0),
-    ];
+    let arms = pair_arms(800.0, 1150.0, 1600.0);
     let m = measure(&f, INPUT, &simulate(&arms, &NOISY, "broken")).expect("a verdict");
     assert_eq!(m.unreliable.len(), 2, "{:?}", m.unreliable);
-    assert!(!control_holds(m.control_aa.as_ref().expect("aa"), 1.0));
-    assert!(!control_holds(m.control_2x.as_ref().expect("2x"), 2.0));
+    let (aa, twice) = (m.control_aa.expect("aa"), m.control_2x.expect("2x"));
+    assert!(!aa.holds && !control_holds(&aa.ratio, 1.0));
+    assert!(!twice.holds && !control_holds(&twice.ratio, 2.0));
 }
 
 #[test]
@@ -302,16 +301,8 @@ fn many_equal_candidates_do_not_manufacture_a_gain() {
 
 #[test]
 fn too_few_processes_give_no_verdict() {
-    let f = family(vec![
-        variant("safe", VariantKind::Safe),
-        variant("unsafe", VariantKind::Unsafe),
-    ]);
-    let arms = [
-        ("safe", Role::Candidate, 1000.0),
-        ("unsafe", Role::Candidate, 800.0),
-        ("reference-copy", Role::CopyControl, 1000.0),
-        ("reference-twice", Role::TwiceControl, 2000.0),
-    ];
+    let f = one_pair();
+    let arms = pair_arms(800.0, 1000.0, 2000.0);
     let mut processes = simulate(&arms, &NOISY, "one");
     processes.truncate(1);
     let why = measure(&f, INPUT, &processes).expect_err("one process");

@@ -36,9 +36,9 @@ pub struct Measured {
     pub picks: Vec<Pick>,
     /// Reference time / its separately compiled copy's: must be equivalent (1 within the
     /// margin).
-    pub control_aa: Option<ProcessRatio>,
+    pub control_aa: Option<Control>,
     /// Doubled-work time / reference time: must be 2 within the margin.
-    pub control_2x: Option<ProcessRatio>,
+    pub control_2x: Option<Control>,
     /// Why the run's controls make this verdict unreliable; empty when they hold.
     pub unreliable: Vec<String>,
     /// For an inconclusive call: the processes that would likely settle it.
@@ -53,7 +53,29 @@ pub struct Measured {
     pub conditional: Vec<Conditional>,
 }
 
-/// A pair the odd rounds of some processes picked.
+/// A control's reading against its target.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Control {
+    /// The ratio over processes.
+    #[serde(flatten)]
+    pub ratio: ProcessRatio,
+    /// What it must read: 1 for the copy, 2 for the doubled work.
+    pub target: f64,
+    /// Whether its interval lies inside the margin around the target.
+    pub holds: bool,
+}
+
+impl Control {
+    fn read(ratio: ProcessRatio, target: f64) -> Self {
+        Self {
+            ratio,
+            target,
+            holds: control_holds(&ratio, target),
+        }
+    }
+}
+
+/// A pair some processes picked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pick {
     /// The safe variant.
@@ -275,24 +297,21 @@ pub fn measure(
     };
     let copy = |case: &CaseRounds| arm_with(case, Role::CopyControl).map(str::to_owned);
     let twice = |case: &CaseRounds| arm_with(case, Role::TwiceControl).map(str::to_owned);
-    let control_aa = control(&means, &cases, &reference, &copy);
-    let control_2x = control(&means, &cases, &twice, &reference);
+    let control_aa = control(&means, &cases, &reference, &copy).map(|r| Control::read(r, 1.0));
+    let control_2x = control(&means, &cases, &twice, &reference).map(|r| Control::read(r, 2.0));
     let mut unreliable = Vec::new();
-    match &control_aa {
-        Some(c) if !control_holds(c, 1.0) => unreliable.push(format!(
-            "the reference against its own copy reads {:.3} [{:.3}, {:.3}], not equivalent",
-            c.point, c.lower, c.upper
-        )),
-        Some(_) => {}
-        None => unreliable.push("the copy control was not measured".to_owned()),
-    }
-    match &control_2x {
-        Some(c) if !control_holds(c, 2.0) => unreliable.push(format!(
-            "the doubled work reads {:.2}x [{:.2}, {:.2}], not 2x within the margin",
-            c.point, c.lower, c.upper
-        )),
-        Some(_) => {}
-        None => unreliable.push("the doubled-work control was not measured".to_owned()),
+    for (control, name) in [
+        (&control_aa, "the reference against its own copy"),
+        (&control_2x, "the reference doing its work twice"),
+    ] {
+        match control {
+            Some(c) if !c.holds => unreliable.push(format!(
+                "{name} reads {:.3}x [{:.3}, {:.3}], not {}x within the margin",
+                c.ratio.point, c.ratio.lower, c.ratio.upper, c.target
+            )),
+            Some(_) => {}
+            None => unreliable.push(format!("{name} was not measured")),
+        }
     }
     let call = classify(&speedup);
     Ok(Measured {

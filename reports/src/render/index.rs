@@ -6,9 +6,9 @@ use std::fmt::Write;
 use super::html::{count, counted, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
+use crate::analyze::protocol::Control;
 use crate::analyze::{Ledger, RunInfo, Verdict};
 use crate::stats::ProcessRatio;
-use crate::verdict::control_holds;
 use crate::wire::soundness::Outcome;
 
 pub fn body(ledger: &Ledger) -> String {
@@ -43,12 +43,12 @@ fn interval(r: &ProcessRatio) -> String {
 }
 
 /// A control's reading and whether it holds.
-fn control_cell(name: &str, ratio: Option<&ProcessRatio>, target: f64) -> String {
-    match ratio {
-        Some(r) => format!(
+fn control_cell(name: &str, control: Option<&Control>) -> String {
+    match control {
+        Some(c) => format!(
             "<li>{name}: {} {}</li>",
-            interval(r),
-            if control_holds(r, target) {
+            interval(&c.ratio),
+            if c.holds {
                 "<span class=\"ok\">holds</span>"
             } else {
                 "<span class=\"finding\">FAILS</span>"
@@ -250,12 +250,10 @@ fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
     out.push_str(&control_cell(
         "A/A control (reference vs its copy)",
         m.control_aa.as_ref(),
-        1.0,
     ));
     out.push_str(&control_cell(
         "2x control (reference doing its work twice)",
         m.control_2x.as_ref(),
-        2.0,
     ));
     for why in &m.unreliable {
         let _ = write!(

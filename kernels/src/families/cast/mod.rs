@@ -19,8 +19,16 @@ use std::marker::PhantomData;
 
 use super::floor;
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Precondition, Run, Unit};
+
+/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
+const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
+    crate::unsafe_code::UnsafeCode::counted(
+        "kernels/src/families/cast/raw.rs",
+        include_str!("raw.rs"),
+        items,
+    )
+}
 
 /// An element type bytes are reinterpreted as.
 pub trait Word:
@@ -166,11 +174,7 @@ impl<W: Word> Table<W> {
                     "every bit pattern is a valid word",
                 ],
                 SKIPS_ALIGNMENT,
-                UnsafeCode::counted(
-                    "kernels/src/families/cast/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub unsafe fn sum_cast_raw_unchecked<"],
-                ),
+                raw_code(&["pub unsafe fn sum_cast_raw_unchecked<"]),
             ),
             raw::cast_raw_run::<W>(),
         ),
@@ -181,11 +185,7 @@ impl<W: Word> Table<W> {
             Unsafety::new(
                 &["every bit pattern is a valid word"],
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/cast/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub fn sum_align_to<"],
-                ),
+                raw_code(&["pub fn sum_align_to<"]),
             ),
             Run::borrow(|b| digest(raw::sum_align_to::<W>(b), b.len())),
         ),
@@ -199,11 +199,7 @@ impl<W: Word> Table<W> {
                     "every bit pattern is a valid word",
                 ],
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/cast/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub fn sum_read_unaligned<"],
-                ),
+                raw_code(&["pub fn sum_read_unaligned<"]),
             ),
             Run::borrow(|b| digest(raw::sum_read_unaligned::<W>(b), b.len())),
         ),

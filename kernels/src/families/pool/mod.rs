@@ -20,8 +20,16 @@ pub mod safe;
 use rayon::ThreadPool;
 
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, Run, Unit};
+
+/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
+const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
+    crate::unsafe_code::UnsafeCode::counted(
+        "kernels/src/families/pool/raw.rs",
+        include_str!("raw.rs"),
+        items,
+    )
+}
 
 /// The work one input describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,15 +268,11 @@ pub static POOL: Family = Family {
             Unsafety::new(
                 raw::SLAB_INVARIANTS,
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/pool/raw.rs",
-                    include_str!("raw.rs"),
-                    &[
-                        "impl<T: PoolObject> RawSlab<T> {",
-                        "impl<T> Drop for RawSlab<T>",
-                        "impl<T: PoolObject> LocalPool for LocalSlab<T>",
-                    ],
-                ),
+                raw_code(&[
+                    "impl<T: PoolObject> RawSlab<T> {",
+                    "impl<T> Drop for RawSlab<T>",
+                    "impl<T: PoolObject> LocalPool for LocalSlab<T>",
+                ]),
             ),
             Run::fixture(local::<raw::LocalSlab<Scratch>, raw::LocalSlab<Message>, false>),
         ),

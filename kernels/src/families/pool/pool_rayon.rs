@@ -5,7 +5,6 @@ use rayon::prelude::*;
 
 use super::{Message, ObjectKind, Scratch, SharedPool, Workload, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, Run, Unit};
 
 /// Operations handed to a worker at a time: enough to amortise rayon's splitting, few enough
@@ -117,14 +116,10 @@ pub static POOL_RAYON: Family = Family {
             Unsafety::new(
                 raw::WORKER_TABLE_INVARIANTS,
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/pool/raw.rs",
-                    include_str!("raw.rs"),
-                    &[
-                        "unsafe impl<T: Send> Sync for WorkerTable<T>",
-                        "impl<T: PoolObject> WorkerTable<T> {",
-                    ],
-                ),
+                super::raw_code(&[
+                    "unsafe impl<T: Send> Sync for WorkerTable<T>",
+                    "impl<T: PoolObject> WorkerTable<T> {",
+                ]),
             ),
             Run::fixture(parallel::<raw::WorkerTable<Scratch>, raw::WorkerTable<Message>, false>),
         ),

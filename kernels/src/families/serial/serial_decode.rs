@@ -2,7 +2,6 @@
 
 use super::{ALIGNED, Decode, Encode, SERDE_REPRESENTABLE, digest, digest_owned, fold, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, RecordsRejected, Run, Unit};
 
 /// A serde decoder fed the input's records re-encoded in its own format before timing.
@@ -103,11 +102,7 @@ pub static SERIAL_DECODE: Family = Family {
             Unsafety::new(
                 VIEW_INVARIANTS,
                 &["the alignment check (bytemuck does it once per slice)"],
-                UnsafeCode::counted(
-                    "kernels/src/families/serial/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub unsafe fn view_raw_unchecked("],
-                ),
+                super::raw_code(&["pub unsafe fn view_raw_unchecked("]),
             ),
             raw::view_raw_run(),
         ),
@@ -121,11 +116,7 @@ pub static SERIAL_DECODE: Family = Family {
                     "Record is plain old data: every bit pattern valid",
                 ],
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/serial/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub fn fold_read_unaligned("],
-                ),
+                super::raw_code(&["pub fn fold_read_unaligned("]),
             ),
             Run::borrow(|b| digest(raw::fold_read_unaligned(b))),
         ),

@@ -2,7 +2,6 @@
 
 use super::{Decode, Encode, Record, SERDE_REPRESENTABLE, digest, digest_owned, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Fixture, Input, RecordsRejected, Run, Unit};
 
 /// An encoder with the input's records decoded before timing and an output buffer reused
@@ -102,11 +101,7 @@ pub static SERIAL_ENCODE: Family = Family {
                     "the byte view covers exactly the records' memory and does not outlive it",
                 ],
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/serial/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub fn encode_raw("],
-                ),
+                super::raw_code(&["pub fn encode_raw("]),
             ),
             Run::fixture(|input| {
                 EncodeFixture::boxed(input, raw::encode_raw, safe::decode_le_fields)

@@ -12,8 +12,16 @@ pub mod safe;
 
 use super::floor;
 use crate::family::{Family, Unsafety, Variant};
-use crate::unsafe_code::UnsafeCode;
 use crate::{Digest, Run, Unit, Utf8Failure};
+
+/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
+const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
+    crate::unsafe_code::UnsafeCode::counted(
+        "kernels/src/families/text/raw.rs",
+        include_str!("raw.rs"),
+        items,
+    )
+}
 
 /// An owned conversion that failed: where, and the buffer given back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,11 +84,7 @@ pub static TEXT: Family = Family {
             Unsafety::new(
                 VALID_UTF8,
                 SKIPS_VALIDATION,
-                UnsafeCode::counted(
-                    "kernels/src/families/text/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub unsafe fn from_utf8_unchecked("],
-                ),
+                raw_code(&["pub unsafe fn from_utf8_unchecked("]),
             ),
             raw::FROM_UTF8_UNCHECKED,
         ),
@@ -89,17 +93,23 @@ pub static TEXT: Family = Family {
             "String::from_utf8: validate and take over the Vec without copying",
             Run::consume(|v| digest_string(safe::string_from_utf8_std(v))),
         ),
+        // Takes the buffer like the owned conversions, so it is compared with them; it frees
+        // its copy inside the call, as a program would free the buffer it no longer needs.
+        Variant::safe(
+            "string_simdutf8_then_copy",
+            "simdutf8 validation, then a copy into a new String (safe; the copy is freed)",
+            Run::consume(|v| {
+                let len = safe::simdutf8_to_string(&v).map(|s| std::hint::black_box(s).len());
+                (Digest::Utf8(len), v)
+            }),
+        ),
         Variant::with_unsafe(
             "string_from_utf8_unchecked",
             "String::from_utf8_unchecked: take over the Vec without checking",
             Unsafety::new(
                 VALID_UTF8,
                 SKIPS_VALIDATION,
-                UnsafeCode::counted(
-                    "kernels/src/families/text/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub unsafe fn string_from_utf8_unchecked("],
-                ),
+                raw_code(&["pub unsafe fn string_from_utf8_unchecked("]),
             ),
             raw::STRING_FROM_UTF8_UNCHECKED,
         ),
@@ -110,11 +120,7 @@ pub static TEXT: Family = Family {
             Unsafety::new(
                 &["simdutf8::basic::from_utf8 returned Ok for exactly these bytes"],
                 &[],
-                UnsafeCode::counted(
-                    "kernels/src/families/text/raw.rs",
-                    include_str!("raw.rs"),
-                    &["pub fn string_simdutf8_then_unchecked("],
-                ),
+                raw_code(&["pub fn string_simdutf8_then_unchecked("]),
             ),
             Run::consume(|v| digest_string(raw::string_simdutf8_then_unchecked(v))),
         ),
