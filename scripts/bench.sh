@@ -3,7 +3,7 @@
 #
 # Options:
 #   --quick             a first look (headline shapes, short measurements, 3 protocol processes
-#                       instead of 5, no instruction counts, no flamegraphs)
+#                       instead of 10, no instruction counts, no flamegraphs)
 #   --family NAME       measure only this family (repeatable); other families' results stay
 #                       (instruction counts are then skipped: gungraun counts every family)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
@@ -46,7 +46,7 @@ done
 
 need_cargo
 plan=full
-processes=5
+processes=10
 if ((quick)); then
     plan=quick
     processes=3
@@ -87,10 +87,34 @@ step "throughput: criterion, $plan plan (criterion output in $staging/criterion)
 CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput -- \
     "${criterion_filter[@]}"
 
+# Each verdict process runs its own link order of the same code (lld's --shuffle-sections, one
+# relink of the ledger binary each, about 7 s), so that a few per cent of function-placement
+# luck becomes spread between processes, which the interval shows, instead of a bias it hides.
+# Loops are 64-byte aligned in every build (.cargo/config.toml).
+layouts_dir="target/ledger/layouts"
+rm -rf "$layouts_dir"
+mkdir -p "$layouts_dir"
+layout_args=()
+step "code layouts: $processes link orders of the ledger binary"
+for seed in $(seq 1 "$processes"); do
+    if ! cargo rustc --release --locked --quiet --bin ledger -- \
+        -C "link-arg=-Wl,--shuffle-sections=.text*=$seed"; then
+        step "cannot relink with shuffled sections (the linker is not lld?): every verdict" \
+            "process runs one build, and the site says its layout is not in the intervals"
+        layout_args=()
+        break
+    fi
+    cp "$ledger" "$layouts_dir/link-order-$seed"
+    layout_args+=(--layout-binary "$layouts_dir/link-order-$seed")
+done
+# Back to the ordinary build for the steps below.
+cargo build --release --locked --quiet --bin ledger
+
 # The verdicts come from here, not from criterion: every arm of each family's comparison in
 # shuffled rounds, in fresh processes, every batch kept (ledger protocol --help).
 step "verdicts: the protocol at each headline input, $processes fresh processes"
-"$ledger" protocol --out "$staging/protocol" --processes "$processes" "${protocol_families[@]}"
+"$ledger" protocol --out "$staging/protocol" --processes "$processes" \
+    "${layout_args[@]}" "${protocol_families[@]}"
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph

@@ -85,7 +85,10 @@ pub fn rule_text() -> String {
     format!(
         "Every arm of a comparison (each variant, the floor, and two controls) runs in rounds: \
          one batch of about 2 ms of every arm per round, in a freshly shuffled order, many \
-         rounds per process, in several fresh processes. Each process's pair, the fastest safe \
+         rounds per process, in several fresh processes. Every loop starts at a 64-byte \
+         boundary, and each process runs its own link order of the code (scripts/bench.sh), so \
+         that where the linker happened to put a loop is spread over the processes instead of \
+         deciding the verdict. Each process's pair, the fastest safe \
          and the fastest like-for-like unsafe variant, is picked by the other processes and \
          timed by this one, so the noise that picks a pair does not also judge it. Speedup = \
          that process's mean time of the safe pick / mean time of the unsafe pick; the 95% interval is a Student-t interval over the processes' log speedups (the \

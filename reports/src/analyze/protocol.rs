@@ -47,6 +47,9 @@ pub struct Measured {
     pub margin: f64,
     /// Processes behind the interval.
     pub processes: usize,
+    /// Distinct code layouts (link orders) those processes ran: 1 when every process ran one
+    /// build, whose layout's luck the interval then cannot show.
+    pub layouts: usize,
     /// Rounds in each process.
     pub rounds: usize,
     /// Unsafe variants that skip work: what they save where that work is done elsewhere.
@@ -220,14 +223,21 @@ pub fn measure(
     input: &str,
     processes: &[ProcessRounds],
 ) -> Result<Measured, String> {
-    let cases: Vec<&CaseRounds> = processes
+    let found: Vec<(&ProcessRounds, &CaseRounds)> = processes
         .iter()
         .filter_map(|p| {
             p.cases
                 .iter()
                 .find(|c| c.header.family == family.name && c.header.input == input)
+                .map(|c| (p, c))
         })
         .collect();
+    let cases: Vec<&CaseRounds> = found.iter().map(|&(_, c)| c).collect();
+    let layouts = found
+        .iter()
+        .map(|(p, _)| p.header.layout.as_deref())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     if cases.len() < 2 {
         return Err(format!(
             "the verdict protocol measured `{input}` in {} process(es); an interval needs at \
@@ -329,6 +339,7 @@ pub fn measure(
         unreliable,
         margin: MARGIN,
         processes: cases.len(),
+        layouts,
         rounds: cases.iter().map(|c| c.rounds.len()).min().unwrap_or(0),
         conditional: conditional(family, &measured, &means),
     })

@@ -240,11 +240,17 @@ fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
             )
         })
         .collect();
+    let layouts = match m.layouts {
+        1 => "all in one build (one code layout: its luck is not in the interval)".to_owned(),
+        n if n == m.processes => "each with its own link order".to_owned(),
+        n => format!("over {} link orders", n),
+    };
     let _ = write!(
         out,
-        "<li>{} of {} rounds; picked: {}</li>",
+        "<li>{} of {} rounds, {}; picked: {}</li>",
         counted(m.processes, "process"),
         m.rounds,
+        layouts,
         picks.join("; ")
     );
     out.push_str(&control_cell(
@@ -376,7 +382,7 @@ fn environment(out: &mut String, ledger: &Ledger) {
             ("rustc", p.rustc_release.clone()),
             ("target", p.target.clone()),
             (
-                "RUSTFLAGS",
+                "rustc flags",
                 if p.rustflags.is_empty() {
                     "(none)".to_owned()
                 } else {

@@ -31,7 +31,8 @@ pub struct Provenance {
     pub rustc: String,
     /// The `release:` line of `rustc -vV`.
     pub rustc_release: String,
-    /// `RUSTFLAGS` as set for the run (empty if unset).
+    /// The rustc flags the measuring binary was compiled with (`.cargo/config.toml`'s, or
+    /// RUSTFLAGS when set; empty if none).
     pub rustflags: String,
     /// The compilation target triple (`host:` of `rustc -vV`).
     pub target: String,

@@ -40,6 +40,10 @@ pub struct ProcessHeader {
     pub rounds: usize,
     /// The time each arm's batch is calibrated to, in nanoseconds.
     pub batch_target_ns: u64,
+    /// The code layout this process ran: its binary's link order, when the run gave each
+    /// process its own (`--layout-binary`); absent when every process ran one build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
 }
 
 /// What an arm is in a comparison.

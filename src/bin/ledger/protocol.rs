@@ -41,11 +41,13 @@ pub struct Args {
     /// Where the process files go (replaced).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Fresh processes, run one after another.
-    #[arg(long, default_value_t = 5)]
+    /// Fresh processes, run one after another. Ten of 20 rounds rather than five of 40: with
+    /// each process on its own code layout, the spread between processes dominates the
+    /// rounds' noise, so processes narrow the interval where rounds no longer do.
+    #[arg(long, default_value_t = 10)]
     processes: usize,
     /// Rounds per case in each process.
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 20)]
     rounds: usize,
     /// The time each arm's batch is calibrated to, in milliseconds.
     #[arg(long, default_value_t = 2.0)]
@@ -56,6 +58,14 @@ pub struct Args {
     /// The seed the processes' seeds derive from (default: from the clock, and recorded).
     #[arg(long)]
     seed: Option<u64>,
+    /// A build of this program with its own code layout (repeatable): process N runs the
+    /// N-th, cycling, so that the interval spans code layouts rather than one link order's luck
+    /// (scripts/bench.sh builds them). Default: every process runs this program.
+    #[arg(long = "layout-binary", value_name = "FILE")]
+    layout_binaries: Vec<PathBuf>,
+    /// Internal: the layout this process runs, recorded in its file.
+    #[arg(long, hide = true, requires = "child")]
+    layout: Option<String>,
     /// Internal: run as process N of the run, with this seed.
     #[arg(long, hide = true, requires = "seed")]
     child: Option<usize>,
@@ -99,28 +109,38 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
     });
+    let exe = std::env::current_exe().context("cannot find this program to start it again")?;
+    check_layouts(&exe, &args.layout_binaries)?;
     if args.out.exists() {
         std::fs::remove_dir_all(&args.out)
             .with_context(|| format!("cannot clear {}", shown(&args.out)))?;
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", shown(&args.out)))?;
-    let exe = std::env::current_exe().context("cannot find this program to start it again")?;
     let started = Instant::now();
     eprintln!(
-        "protocol: {} families at their headline inputs, {} processes of {} rounds, seed {base}",
+        "protocol: {} families at their headline inputs, {} processes of {} rounds, seed {base}, {}",
         families.len(),
         args.processes,
-        args.rounds
+        args.rounds,
+        match args.layout_binaries.len() {
+            0 => "one code layout (this build) for every process".to_owned(),
+            n => format!("{n} code layouts, one per process in turn"),
+        }
     );
     for process in 0..args.processes {
+        let layout = layout_of(&args.layout_binaries, process);
         eprintln!(
-            "protocol: process {} of {}, {:.0?} elapsed",
+            "protocol: process {} of {}{}, {:.0?} elapsed",
             process + 1,
             args.processes,
+            layout
+                .as_ref()
+                .map_or(String::new(), |(_, name)| format!(" ({name})")),
             started.elapsed()
         );
-        let mut command = Command::new(&exe);
+        let program = layout.as_ref().map_or(exe.as_path(), |(binary, _)| *binary);
+        let mut command = Command::new(program);
         command
             .arg("protocol")
             .arg("--out")
@@ -133,9 +153,12 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
         for family in &args.families {
             command.args(["--family", family]);
         }
+        if let Some((_, name)) = &layout {
+            command.args(["--layout", name]);
+        }
         let status = command
             .status()
-            .with_context(|| format!("cannot start {}", shown(&exe)))?;
+            .with_context(|| format!("cannot start {}", shown(program)))?;
         if !status.success() {
             bail!("protocol process {process} failed ({status}); its file is incomplete");
         }
@@ -146,6 +169,47 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
         shown(&args.out)
     );
     Ok(())
+}
+
+/// Every layout binary must exist and be a build of the same registry as this program: a
+/// verdict over processes that ran different code would mean nothing.
+fn check_layouts(exe: &Path, binaries: &[PathBuf]) -> anyhow::Result<()> {
+    if binaries.is_empty() {
+        return Ok(());
+    }
+    let catalog = |program: &Path| -> anyhow::Result<Vec<u8>> {
+        if !program.is_file() {
+            bail!(
+                "--layout-binary {}: no such file (scripts/bench.sh builds the layouts)",
+                shown(program)
+            );
+        }
+        let out = crate::process::checked(Command::new(program).args(["list", "--json"]))
+            .with_context(|| format!("cannot list the families of {}", shown(program)))?;
+        Ok(out.stdout)
+    };
+    let own = catalog(exe)?;
+    for binary in binaries {
+        if catalog(binary)? != own {
+            bail!(
+                "--layout-binary {} lists other families or variants than {}: a layout must be \
+                 a build of the same source",
+                shown(binary),
+                shown(exe)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The binary process `process` runs and the layout name it records (its file name), when the
+/// run has layouts.
+fn layout_of(binaries: &[PathBuf], process: usize) -> Option<(&Path, String)> {
+    let binary = binaries.get(process % binaries.len().max(1))?;
+    let name = binary
+        .file_name()
+        .map_or_else(|| shown(binary), |n| n.to_string_lossy().into_owned());
+    Some((binary, name))
 }
 
 /// Each process's own seed, derived from the run's.
@@ -168,6 +232,7 @@ fn child(args: &Args, process: usize, families: &[&Family]) -> anyhow::Result<()
             seed,
             rounds: args.rounds,
             batch_target_ns: target.as_nanos() as u64,
+            layout: args.layout.clone(),
         }))?;
         let spec = (family.inputs)()
             .into_iter()
@@ -198,9 +263,14 @@ struct Bench<'a> {
 }
 
 impl Bench<'_> {
-    /// Times one batch of `self.arm.batch` recorded calls.
+    /// Times one batch of `self.arm.batch` recorded calls, after one untimed call: switching
+    /// from another arm (its caches, branch history, idle worker threads) costs the first call
+    /// after it, which would otherwise be charged to the batch. For an arm whose call outlasts
+    /// the batch target (pool_rayon's, about 10 ms) that cost was a fifth of the batch, and its
+    /// doubled-work control read 1.8x.
     fn batch(&mut self) -> Batch {
         let calls = self.arm.batch;
+        self.bound.run(self.work);
         let start = Instant::now();
         self.bound.run(calls * self.work);
         let ns = start.elapsed().as_nanos() as u64;

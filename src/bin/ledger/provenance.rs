@@ -62,7 +62,7 @@ fn collect(plan: &str) -> Provenance {
         rustc_release: line("release:"),
         target: line("host:"),
         rustc,
-        rustflags: std::env::var("RUSTFLAGS").unwrap_or_default(),
+        rustflags: env!("LEDGER_BUILD_RUSTFLAGS").to_owned(),
         git: git_describe(),
         date: rfc3339_now(),
         plan: plan.to_owned(),
