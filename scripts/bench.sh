@@ -95,20 +95,21 @@ layouts_dir="target/ledger/layouts"
 rm -rf "$layouts_dir"
 mkdir -p "$layouts_dir"
 layout_args=()
-step "code layouts: $processes link orders of the ledger binary"
-for seed in $(seq 1 "$processes"); do
-    if ! cargo rustc --release --locked --quiet --bin ledger -- \
-        -C "link-arg=-Wl,--shuffle-sections=.text*=$seed"; then
-        step "cannot relink with shuffled sections (the linker is not lld?): every verdict" \
-            "process runs one build, and the site says its layout is not in the intervals"
-        layout_args=()
-        break
-    fi
-    cp "$ledger" "$layouts_dir/link-order-$seed"
-    layout_args+=(--layout-binary "$layouts_dir/link-order-$seed")
-done
-# Back to the ordinary build for the steps below.
-cargo build --release --locked --quiet --bin ledger
+# rustc records its linker in the binary's .comment section; only lld can shuffle sections.
+if grep -aq "Linker: LLD" "$ledger"; then
+    step "code layouts: $processes link orders of the ledger binary"
+    for seed in $(seq 1 "$processes"); do
+        cargo rustc --release --locked --quiet --bin ledger -- \
+            -C "link-arg=-Wl,--shuffle-sections=.text*=$seed"
+        cp "$ledger" "$layouts_dir/link-order-$seed"
+        layout_args+=(--layout-binary "$layouts_dir/link-order-$seed")
+    done
+    # Back to the ordinary build for the steps below.
+    cargo build --release --locked --quiet --bin ledger
+else
+    step "code layouts: the linker is not lld, so every verdict process runs one build" \
+        "(the site says the layout's luck is not in the intervals)"
+fi
 
 # The verdicts come from here, not from criterion: every arm of each family's comparison in
 # shuffled rounds, in fresh processes, every batch kept (ledger protocol --help).
