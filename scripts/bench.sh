@@ -113,9 +113,12 @@ fi
 
 # The verdicts come from here, not from criterion: every arm of each family's comparison in
 # shuffled rounds, in fresh processes, every batch kept (ledger protocol --help).
-step "verdicts: the protocol at each headline input, $processes fresh processes"
+# The full plan also measures every size of each headline shape, for the family pages' band.
+sizes=(--sizes)
+((quick)) && sizes=()
+step "verdicts: the protocol at each headline input${sizes[*]:+ and every size of its shape}, $processes fresh processes"
 "$ledger" protocol --out "$staging/protocol" --processes "$processes" \
-    "${layout_args[@]}" "${protocol_families[@]}"
+    "${sizes[@]}" "${layout_args[@]}" "${protocol_families[@]}"
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph

@@ -102,8 +102,21 @@ pub struct FamilyRun {
     pub inputs: Vec<InputResult>,
     /// The verdict at the headline input, if it was measured with both sides.
     pub verdict: Option<Verdict>,
+    /// The protocol at each size of the headline's shape it measured (`ledger protocol
+    /// --sizes`), smallest first: the family page's speedup against size.
+    pub sizes: Vec<SizePoint>,
     /// Registry variants and inputs this run has no results for.
     pub missing: Vec<String>,
+}
+
+/// The protocol's reading at one size of the headline shape.
+#[derive(Clone, Debug, Serialize)]
+pub struct SizePoint {
+    /// The size as a number of the family's units.
+    pub count: usize,
+    /// The call, the speedup and the controls at that size.
+    #[serde(flatten)]
+    pub measured: Measured,
 }
 
 /// All variants on one input.
@@ -301,12 +314,46 @@ fn family_run(
             None
         }
     };
+    let sizes = size_points(family, run, &mut missing);
     Some(FamilyRun {
         run: run.label.clone(),
         inputs,
         verdict,
+        sizes,
         missing,
     })
+}
+
+/// The protocol at every size of the headline shape that its rounds hold, smallest first.
+fn size_points(family: &FamilyEntry, run: &Run, missing: &mut Vec<String>) -> Vec<SizePoint> {
+    let measured = |input: &str| {
+        run.protocol.iter().any(|p| {
+            p.cases
+                .iter()
+                .any(|c| c.header.family == family.name && c.header.input == input)
+        })
+    };
+    let mut inputs: Vec<_> = family
+        .inputs
+        .iter()
+        .filter(|i| i.shape == family.headline.shape && measured(&i.name))
+        .collect();
+    inputs.sort_by_key(|i| i.count);
+    let mut points = Vec::new();
+    for input in inputs {
+        match protocol::measure(family, &input.name, &run.protocol) {
+            Ok(measured) => points.push(SizePoint {
+                count: input.count,
+                measured,
+            }),
+            // The headline's own problem is already named as "no verdict".
+            Err(why) if input.name != family.headline.name => {
+                missing.push(format!("protocol at `{}`: {why}", input.name));
+            }
+            Err(_) => {}
+        }
+    }
+    points
 }
 
 fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) -> InputResult {

@@ -8,7 +8,7 @@ use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
 use crate::ReportError;
 use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
-use crate::analyze::{FamilyReport, FamilyRun, InputResult};
+use crate::analyze::{FamilyReport, FamilyRun, InputResult, SizePoint};
 use crate::wire::catalog::VariantKind;
 use crate::wire::criterion::Amount;
 
@@ -256,22 +256,44 @@ fn shape_section(
         bytes: svg.into_bytes(),
     });
 
-    // Speedup of unsafe over safe with its band, where there are at least two sizes.
+    // Speedup of unsafe over safe against size, where there are at least two sizes: from the
+    // verdict protocol (intervals over processes) where it measured this shape's sizes,
+    // otherwise criterion's descriptive ratios (one process).
+    let protocol_sizes: Vec<&SizePoint> = run
+        .sizes
+        .iter()
+        .filter(|p| p.measured.input.split('/').next() == Some(shape))
+        .collect();
+    let from_protocol = protocol_sizes.len() >= 2;
     let mut lines: Vec<(String, Vec<SpeedupPoint>)> = Vec::new();
-    let mut push = |legend: &str, x: f64, c: &crate::analyze::Comparison| {
-        let point = (x, c.speedup.point, c.speedup.lower, c.speedup.upper);
-        match lines.iter_mut().find(|(l, _)| l == legend) {
-            Some((_, points)) => points.push(point),
-            None => lines.push((legend.to_owned(), vec![point])),
-        }
-    };
-    for input in &inputs {
-        let x = input.amount.count() as f64;
-        if let Some(c) = &input.speedup {
-            push("fastest unsafe / fastest safe", x, c);
-        }
-        if let Some(c) = &input.like_for_like {
-            push("like-for-like unsafe / fastest safe", x, c);
+    if from_protocol {
+        let points = protocol_sizes
+            .iter()
+            .map(|p| {
+                let s = &p.measured.speedup;
+                (p.count as f64, s.point, s.lower, s.upper)
+            })
+            .collect();
+        lines.push((
+            "like-for-like unsafe / best safe (protocol, 95% over processes)".to_owned(),
+            points,
+        ));
+    } else {
+        let mut push = |legend: &str, x: f64, c: &crate::analyze::Comparison| {
+            let point = (x, c.speedup.point, c.speedup.lower, c.speedup.upper);
+            match lines.iter_mut().find(|(l, _)| l == legend) {
+                Some((_, points)) => points.push(point),
+                None => lines.push((legend.to_owned(), vec![point])),
+            }
+        };
+        for input in &inputs {
+            let x = input.amount.count() as f64;
+            if let Some(c) = &input.speedup {
+                push("fastest unsafe / fastest safe (criterion, one process)", x, c);
+            }
+            if let Some(c) = &input.like_for_like {
+                push("like-for-like unsafe / fastest safe (criterion)", x, c);
+            }
         }
     }
     if lines.iter().any(|(_, points)| points.len() >= 2) {
@@ -291,10 +313,48 @@ fn shape_section(
             bytes: svg.into_bytes(),
         });
     }
+    if from_protocol {
+        size_table(out, &protocol_sizes);
+    }
     for input in inputs {
         input_table(out, &run.run, input, bytes);
     }
     Ok(())
+}
+
+/// The protocol's call at each size, under the band.
+fn size_table(out: &mut String, sizes: &[&SizePoint]) {
+    out.push_str(
+        "<div class=\"scroll\"><table><caption style=\"text-align:left\">The verdict protocol \
+         at each size (the same rule as the verdict table)</caption><thead><tr><th>input</th>\
+         <th>call</th><th>speedup [95%]</th><th>pair (unsafe vs safe)</th><th>controls</th>\
+         </tr></thead><tbody>",
+    );
+    for p in sizes {
+        let m = &p.measured;
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"call call-{}\">{}</td><td class=\"num\">\
+             {} [{}, {}]</td><td><code>{}</code> vs <code>{}</code></td><td>{}</td></tr>",
+            escape(&m.input),
+            m.call.label().replace(' ', "-"),
+            m.call.label(),
+            times(m.speedup.point),
+            times(m.speedup.lower),
+            times(m.speedup.upper),
+            escape(&m.unsafe_variant),
+            escape(&m.safe_variant),
+            if m.unreliable.is_empty() {
+                "<span class=\"ok\">hold</span>".to_owned()
+            } else {
+                format!(
+                    "<span class=\"finding\">unreliable</span>: {}",
+                    escape(&m.unreliable.join("; "))
+                )
+            }
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {

@@ -6,7 +6,8 @@
 //! compares two sets of counts and `ledger import-gungraun` converts the instruction bench's
 //! output; `ledger report` builds the site from saved results; `ledger provenance` records the
 //! machine a bench run is measured on; `ledger soundness` runs the unsafe variants and the
-//! hazard gallery under Miri and the sanitizers.
+//! hazard gallery under Miri and the sanitizers; `ledger review` lists the unsafe sites of a
+//! crate or a pull request with the evidence for each one's pattern.
 
 mod agreement;
 mod catalog;
@@ -19,6 +20,7 @@ mod protocol;
 mod provenance;
 mod report;
 mod results;
+mod review;
 mod soundness;
 
 use std::process::ExitCode;
@@ -57,6 +59,8 @@ enum Command {
     Protocol(protocol::Args),
     /// Build the report site from saved results.
     Report(report::Args),
+    /// List every unsafe site of a crate or a pull request with the evidence for its pattern.
+    Review(review::Args),
     /// Manage results directories.
     #[command(subcommand)]
     Results(ResultsCommand),
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Protocol(args) => protocol::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::Results(ResultsCommand::Install(args)) => results::run(&args),
         Command::Soundness(args) => soundness::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),

@@ -1,7 +1,8 @@
 //! `ledger protocol`: the measurements the verdicts are read from.
 //!
 //! Every arm of a family's comparison at its headline input (each variant, the floor, and two
-//! controls) is bound once and called the way every other measurement calls it (`Bound::run`).
+//! controls; with `--sizes`, at every size of the headline's shape too) is bound once and called
+//! the way every other measurement calls it (`Bound::run`).
 //! After a warm-up, each arm's batch is calibrated to about `--batch-ms`; a round then runs one
 //! batch of every arm in a freshly shuffled order, and a process runs `--rounds` rounds of each
 //! case. The parent starts `--processes` fresh processes of this program one after another
@@ -15,6 +16,10 @@
 //! copy of the reference, and must read equivalent to it; `reference-twice` makes two calls of
 //! the bound reference for every call it records (its batch of n calls runs `Bound::run(2n)`),
 //! so its time per call is exactly twice the reference's work and must read 2x.
+//!
+//! Code layout: with `--layout-binary`, each process runs its own link order of this program
+//! (scripts/bench.sh builds them), so the luck of where the linker put a loop differs between
+//! processes and shows in the interval instead of biasing every process the same way.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -52,6 +57,10 @@ pub struct Args {
     /// The time each arm's batch is calibrated to, in milliseconds.
     #[arg(long, default_value_t = 2.0)]
     batch_ms: f64,
+    /// Also measure every other size of each family's headline shape, for the family pages'
+    /// speedup-against-size band (the verdict stays the headline input's).
+    #[arg(long)]
+    sizes: bool,
     /// Measure only this family (repeatable); default: every family.
     #[arg(long = "family", value_name = "NAME")]
     families: Vec<String>,
@@ -119,8 +128,13 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create {}", shown(&args.out)))?;
     let started = Instant::now();
     eprintln!(
-        "protocol: {} families at their headline inputs, {} processes of {} rounds, seed {base}, {}",
+        "protocol: {} families at {}, {} processes of {} rounds, seed {base}, {}",
         families.len(),
+        if args.sizes {
+            "every size of their headline shapes"
+        } else {
+            "their headline inputs"
+        },
         args.processes,
         args.rounds,
         match args.layout_binaries.len() {
@@ -148,6 +162,7 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
             .args(["--processes", &args.processes.to_string()])
             .args(["--rounds", &args.rounds.to_string()])
             .args(["--batch-ms", &args.batch_ms.to_string()])
+            .args(args.sizes.then_some("--sizes"))
             .args(["--seed", &process_seed(base, process).to_string()])
             .args(["--child", &process.to_string()]);
         for family in &args.families {
@@ -234,22 +249,32 @@ fn child(args: &Args, process: usize, families: &[&Family]) -> anyhow::Result<()
             batch_target_ns: target.as_nanos() as u64,
             layout: args.layout.clone(),
         }))?;
-        let spec = (family.inputs)()
+        let headline = family.headline();
+        let mut specs: Vec<_> = (family.inputs)()
             .into_iter()
-            .find(|spec| spec.name == family.headline())
-            .with_context(|| format!("{}: its headline input is not generated", family.name))?;
-        let input = spec.generate();
-        measure_case(family, &input, args.rounds, target, seed, &mut out)?;
+            .filter(|spec| {
+                spec.name == headline || (args.sizes && spec.name.shape == headline.shape)
+            })
+            .collect();
+        if !specs.iter().any(|spec| spec.name == headline) {
+            bail!("{}: its headline input is not generated", family.name);
+        }
+        specs.sort_by_key(|spec| spec.name.size);
+        for spec in &specs {
+            let case = Instant::now();
+            let input = spec.generate();
+            measure_case(family, &input, args.rounds, target, seed, &mut out)?;
+            eprintln!(
+                "  {}/{}: {:.1?}",
+                family.name,
+                input.name(),
+                case.elapsed()
+            );
+        }
         out.line(&Line::End(ProcessEnd {
-            cases: 1,
+            cases: specs.len(),
             seconds: started.elapsed().as_secs_f64(),
         }))?;
-        eprintln!(
-            "  {}/{}: {:.1?}",
-            family.name,
-            input.name(),
-            started.elapsed()
-        );
     }
     Ok(())
 }
@@ -348,7 +373,7 @@ fn measure_case(
         arms: benches.iter().map(|b| b.arm.clone()).collect(),
         refused,
     }))?;
-    let mut rng = Rng::new(&format!("protocol/{seed}/{}", family.name));
+    let mut rng = Rng::new(&format!("protocol/{seed}/{}/{}", family.name, input.name()));
     let mut order: Vec<usize> = (0..benches.len()).collect();
     for round in 0..rounds {
         shuffle(&mut order, &mut rng);

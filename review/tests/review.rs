@@ -1,0 +1,289 @@
+//! `ledger review` against fixtures with known answers, a real report site's evidence, a git
+//! repository made on the spot, and the crates Cargo has downloaded.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use review::evidence::Evidence;
+use review::patterns::Pattern;
+use review::{Request, Review, ReviewError, Site, SiteKind};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn run(root: &Path, diff: Option<&str>, evidence: Option<&Evidence>) -> Review {
+    review::review(&Request {
+        root,
+        diff,
+        evidence,
+        threads: 2,
+    })
+    .expect("a review")
+}
+
+fn site<'a>(review: &'a Review, item: &str, kind: SiteKind) -> Vec<&'a Site> {
+    review
+        .sites
+        .iter()
+        .filter(|s| s.item == item && s.kind == kind)
+        .collect()
+}
+
+#[test]
+fn the_known_crate_gives_its_known_answers() {
+    let r = run(&fixture("known"), None, None);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.files, 2);
+    let s = &r.summary;
+    assert_eq!(
+        (
+            s.unsafe_blocks,
+            s.unsafe_fns,
+            s.unsafe_impls,
+            s.unsafe_traits,
+            s.unsafe_extern_blocks
+        ),
+        (10, 2, 2, 1, 1),
+        "{:#?}",
+        r.sites
+    );
+    assert_eq!(s.sites, 16);
+    assert_eq!(s.with_safety_comment, 9, "{:#?}", r.sites);
+    assert_eq!(s.in_macros, 2);
+    assert_eq!(s.behind_cfg, 2);
+    assert_eq!(s.unrecognised, 5, "{:#?}", r.sites);
+    let (agrees, line) = review::render::agreement_line(&r).expect("a whole review");
+    assert!(agrees, "{line}");
+
+    let first = site(&r, "inline::first", SiteKind::Block);
+    assert_eq!(first.len(), 1);
+    assert!(first[0].safety_comment);
+    assert_eq!(first[0].operations, [Pattern::GetUnchecked, Pattern::Deref]);
+
+    let text = site(&r, "text", SiteKind::Block);
+    assert!(!text[0].safety_comment);
+    assert_eq!(text[0].operations, [Pattern::FromUtf8Unchecked]);
+
+    let word_at = site(&r, "word_at", SiteKind::Fn);
+    assert!(word_at[0].safety_comment, "the # Safety doc counts");
+    assert!(word_at[0].operations.is_empty(), "its operations are in its blocks");
+    let blocks = site(&r, "word_at", SiteKind::Block);
+    assert_eq!(blocks[0].operations, [Pattern::PtrArithmetic]);
+    assert_eq!(blocks[1].operations, [Pattern::Deref]);
+
+    let length = site(&r, "length", SiteKind::Block);
+    assert!(length[0].safety_comment, "a comment above the statement counts");
+    assert_eq!(length[0].operations, [Pattern::ExternCall]);
+
+    let impls: Vec<&Site> = r.sites.iter().filter(|s| s.kind == SiteKind::Impl).collect();
+    assert_eq!(impls[0].item, "impl Send for Table");
+    assert!(impls[0].safety_comment);
+    assert!(!impls[1].safety_comment, "the Send impl's comment is not the Sync impl's");
+    assert!(impls.iter().all(|i| i.operations == [Pattern::SendSyncImpl]));
+
+    let in_macros: Vec<&Site> = r.sites.iter().filter(|s| s.in_macro.is_some()).collect();
+    assert_eq!(
+        in_macros[0].in_macro.as_deref(),
+        Some("macro_rules! read_first")
+    );
+    assert_eq!(in_macros[0].operations, [Pattern::ReadUnaligned]);
+    assert_eq!(in_macros[1].in_macro.as_deref(), Some("vec!"));
+
+    let gated = r
+        .sites
+        .iter()
+        .find(|s| s.file == "src/gated.rs")
+        .expect("the gated module is read");
+    assert_eq!(gated.cfg, ["cfg(feature=\"gated\")"]);
+    assert_eq!(gated.operations, [Pattern::CopyNonoverlapping]);
+    let test = site(&r, "tests::transmutes", SiteKind::Block);
+    assert_eq!(test[0].cfg, ["cfg(test)"]);
+    assert_eq!(test[0].operations, [Pattern::Transmute]);
+
+    let rendered = review::render::terminal(&r);
+    assert!(rendered.contains("16 sites (10 blocks, 2 fns, 2 impls, 1 traits, 1 extern blocks)"));
+    assert!(rendered.contains("the independent token count agrees"));
+    assert!(rendered.contains("not measured here"), "{rendered}");
+}
+
+#[test]
+fn a_file_that_is_not_rust_is_named_and_the_others_are_reviewed() {
+    let r = run(&fixture("broken"), None, None);
+    assert_eq!(r.files, 1);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].file, "bad.rs");
+    assert_eq!(r.problems[0].line, Some(1));
+    assert!(r.problems[0].message.starts_with("not valid Rust"));
+    assert_eq!(r.summary.unsafe_blocks, 1);
+    assert!(review::render::terminal(&r).contains("problem: bad.rs:1: not valid Rust"));
+}
+
+#[test]
+fn bad_paths_are_clear_errors() {
+    let missing = review::review(&Request {
+        root: Path::new("/no/such/crate"),
+        diff: None,
+        evidence: None,
+        threads: 1,
+    });
+    assert!(matches!(missing, Err(ReviewError::Missing(_))));
+    let empty = tempdir("empty");
+    let none = review::review(&Request {
+        root: &empty,
+        diff: None,
+        evidence: None,
+        threads: 1,
+    });
+    let Err(e) = none else {
+        panic!("an empty directory has nothing to review")
+    };
+    assert!(e.to_string().starts_with("no .rs file under"), "{e}");
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ledger-review-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[test]
+fn diff_lists_exactly_the_sites_the_working_tree_adds_or_changes() {
+    let repo = tempdir("diff");
+    git(&repo, &["init", "-q"]);
+    let old = "pub fn a(v: &[u8]) -> u8 {\n    // SAFETY: non-empty.\n    unsafe { *v.get_unchecked(0) }\n}\n\npub fn b(v: &[u8]) -> u8 {\n    unsafe { *v.get_unchecked(1) }\n}\n";
+    std::fs::write(repo.join("lib.rs"), old).expect("write");
+    git(&repo, &["add", "lib.rs"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    // b's block changes, c is added, a is untouched; a new untracked file counts whole.
+    let new = old.replace("get_unchecked(1)", "get_unchecked(2)")
+        + "\npub unsafe fn c(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n";
+    std::fs::write(repo.join("lib.rs"), new).expect("write");
+    std::fs::write(repo.join("extra.rs"), "unsafe impl Send for X {}\n").expect("write");
+
+    let r = run(&repo, Some("HEAD"), None);
+    let listed: Vec<(&str, &str, SiteKind)> = r
+        .sites
+        .iter()
+        .map(|s| (s.file.as_str(), s.item.as_str(), s.kind))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("extra.rs", "impl Send for X", SiteKind::Impl),
+            ("lib.rs", "b", SiteKind::Block),
+            ("lib.rs", "c", SiteKind::Fn),
+            ("lib.rs", "c", SiteKind::Block),
+        ]
+    );
+    assert!(review::render::agreement_line(&r).is_none());
+
+    let outside = tempdir("not-a-repo");
+    std::fs::write(outside.join("x.rs"), "fn f() {}\n").expect("write");
+    let Err(e) = review::review(&Request {
+        root: &outside,
+        diff: Some("HEAD"),
+        evidence: None,
+        threads: 1,
+    }) else {
+        panic!("a directory outside git has no diff")
+    };
+    assert!(e.to_string().contains("needs a git repository"), "{e}");
+    let Err(e) = review::review(&Request {
+        root: &repo,
+        diff: Some("no-such-rev"),
+        evidence: None,
+        threads: 1,
+    }) else {
+        panic!("an unknown revision has no diff")
+    };
+    assert!(e.to_string().contains("not a commit"), "{e}");
+}
+
+#[test]
+fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
+    // The report fixture's results, built into a site as `ledger report` does.
+    let results = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../reports/tests/fixtures/x86_64-fixture");
+    let site = tempdir("site");
+    reports::build(&[results], None, &site).expect("the fixture site builds");
+    let evidence = Evidence::read(&site.join("ledger.json")).expect("the site's evidence");
+    assert!(evidence.verdicts.contains_key("text"));
+
+    let r = run(&fixture("known"), None, Some(&evidence));
+    let utf8 = r
+        .patterns
+        .iter()
+        .find(|p| p.pattern == Pattern::FromUtf8Unchecked)
+        .expect("a row per pattern");
+    let verdict = utf8.cited.verdict.as_ref().expect("text was measured");
+    assert_eq!(verdict, &evidence.verdicts["text"]);
+    let get = r
+        .patterns
+        .iter()
+        .find(|p| p.pattern == Pattern::GetUnchecked)
+        .expect("a row per pattern");
+    assert!(get.cited.verdict.is_none(), "no `index` family in this evidence");
+    assert!(get.cited.missing[0].contains("not measured here"));
+    assert!(r.summary.with_evidence >= 1);
+    let page = review::render::html(&r);
+    assert!(page.contains("<h1>Unsafe review of"));
+
+    let other = site.join("other.json");
+    std::fs::write(&other, r#"{"schema": 99, "families": []}"#).expect("write");
+    let e = Evidence::read(&other).expect_err("schema 99");
+    assert!(e.to_string().contains("schema 99"), "{e}");
+    std::fs::write(&other, "[1, 2]").expect("write");
+    assert!(Evidence::read(&other).is_err());
+}
+
+/// The crates Cargo downloaded for this workspace: the tree count must agree with the token
+/// count on code nobody here wrote.
+#[test]
+fn downloaded_crates_agree_with_the_independent_count() {
+    let home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"),
+        PathBuf::from,
+    );
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        eprintln!("no cargo registry sources at {}", home.display());
+        return;
+    };
+    let mut reviewed = 0;
+    for registry in registries.flatten() {
+        for krate in ["bytemuck-", "memchr-", "simdutf8-", "zerocopy-0"] {
+            let Some(dir) = std::fs::read_dir(registry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(krate))
+                })
+            else {
+                continue;
+            };
+            let r = run(&dir, None, None);
+            let (agrees, line) = review::render::agreement_line(&r).expect("whole");
+            assert!(agrees, "{}: {line}", dir.display());
+            assert!(r.summary.sites > 0, "{}", dir.display());
+            reviewed += 1;
+        }
+    }
+    assert!(reviewed > 0, "this workspace depends on bytemuck, memchr and simdutf8");
+}

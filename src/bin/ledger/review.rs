@@ -1,0 +1,87 @@
+//! `ledger review`: every unsafe site of a crate or a pull request, tied to the evidence for
+//! its pattern (the `review` crate does the work; this is its command line).
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+// `::review` is the crate; this module has the same name.
+use ::review::evidence::Evidence;
+
+use crate::shown;
+
+/// The site `scripts/bench.sh` builds, cited when `--evidence` is not given.
+const LAST_SITE: &str = "target/ledger/site/ledger.json";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A crate, a workspace, a directory or one `.rs` file.
+    path: PathBuf,
+    /// Review only the unsafe the working tree adds or changes against this git revision
+    /// (a pull request's base).
+    #[arg(long, value_name = "REV")]
+    diff: Option<String>,
+    /// The `ledger.json` of a report site to cite [default: target/ledger/site/ledger.json
+    /// when it exists].
+    #[arg(long, value_name = "FILE")]
+    evidence: Option<PathBuf>,
+    /// Print the review as JSON (with a `summary` of the counts) instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Also write the review as an HTML page; in the site's directory it links the family
+    /// pages.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let evidence_path = args.evidence.clone().or_else(|| {
+        let last = PathBuf::from(LAST_SITE);
+        last.is_file().then_some(last)
+    });
+    // Evidence that cannot be read is named and the review goes on without it: the sites are
+    // worth listing either way.
+    let evidence = match &evidence_path {
+        Some(path) => match Evidence::read(path) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("ledger review: {e}; reviewing without evidence");
+                None
+            }
+        },
+        None => {
+            eprintln!(
+                "ledger review: no evidence ({LAST_SITE} does not exist; scripts/bench.sh \
+                 builds it, or pass --evidence FILE): patterns are listed without verdicts"
+            );
+            None
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let review = ::review::review(&::review::Request {
+        root: &args.path,
+        diff: args.diff.as_deref(),
+        evidence: evidence.as_ref(),
+        threads,
+    })?;
+    if review.files == 0 && !review.problems.is_empty() {
+        for p in &review.problems {
+            eprintln!("ledger review: {}: {}", p.file, p.message);
+        }
+        bail!("no file under {} could be reviewed", shown(&args.path));
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&review)?);
+    } else {
+        print!("{}", ::review::render::terminal(&review));
+    }
+    if let Some(path) = &args.html {
+        std::fs::write(path, ::review::render::html(&review))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", shown(path)))?;
+        eprintln!("wrote {}", shown(path));
+    }
+    eprintln!(
+        "ledger review: {} files, {} lines in {:.2} s",
+        review.files, review.lines, review.seconds
+    );
+    Ok(())
+}
