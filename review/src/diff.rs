@@ -66,8 +66,16 @@ pub fn changes(root: &Path, rev: &str) -> Result<BTreeMap<PathBuf, Changed>, Dif
     let top = git(dir, &["rev-parse", "--show-toplevel"])
         .map_err(|why| DiffError::NotARepository(root.to_path_buf(), why))?;
     let top = PathBuf::from(top.trim());
-    git(&top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-        .map_err(|why| DiffError::UnknownRevision(rev.to_owned(), why))?;
+    git(
+        &top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|why| DiffError::UnknownRevision(rev.to_owned(), why))?;
     let diff = git(
         &top,
         &[
@@ -116,7 +124,10 @@ pub fn parse(diff: &str, top: &Path) -> BTreeMap<PathBuf, Changed> {
             };
             let mut parts = new[1..].splitn(2, ',');
             let start: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: usize = parts.next().map_or(Some(1), |s| s.parse().ok()).unwrap_or(1);
+            let count: usize = parts
+                .next()
+                .map_or(Some(1), |s| s.parse().ok())
+                .unwrap_or(1);
             let entry = changed.entry(f.clone()).or_default();
             if count == 0 {
                 entry.deleted_after.push(start);

@@ -150,6 +150,13 @@ struct FileFacts {
     declarations: Vec<files::Declaration>,
 }
 
+/// What every file's scan needs from all files: the functions extern blocks declare, and the
+/// `#[cfg]` conditions that lead to each file.
+struct Pooled {
+    externs: HashSet<String>,
+    gated: BTreeMap<PathBuf, Vec<String>>,
+}
+
 /// Reviews `request.root`.
 pub fn review(request: &Request<'_>) -> Result<Review, ReviewError> {
     let started = Instant::now();
@@ -180,11 +187,12 @@ pub fn review(request: &Request<'_>) -> Result<Review, ReviewError> {
     let threads = request.threads.clamp(1, all.len());
     let facts: Mutex<Vec<(PathBuf, FileFacts)>> = Mutex::new(Vec::new());
     let barrier = Barrier::new(threads);
-    let pooled: OnceLock<(HashSet<String>, BTreeMap<PathBuf, Vec<String>>)> = OnceLock::new();
+    let pooled: OnceLock<Pooled> = OnceLock::new();
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for share in 0..threads {
-            let (all, facts, barrier, pooled, results) = (&all, &facts, &barrier, &pooled, &results);
+            let (all, facts, barrier, pooled, results) =
+                (&all, &facts, &barrier, &pooled, &results);
             let changed = &changed;
             scope.spawn(move || {
                 let mine: Vec<&PathBuf> = all.iter().skip(share).step_by(threads).collect();
@@ -210,12 +218,17 @@ pub fn review(request: &Request<'_>) -> Result<Review, ReviewError> {
                         .iter()
                         .flat_map(|(_, f)| f.externs.iter().cloned())
                         .collect();
-                    let declarations: Vec<files::Declaration> =
-                        facts.into_iter().flat_map(|(_, f)| f.declarations).collect();
-                    let _ = pooled.set((externs, files::gated(&declarations)));
+                    let declarations: Vec<files::Declaration> = facts
+                        .into_iter()
+                        .flat_map(|(_, f)| f.declarations)
+                        .collect();
+                    let _ = pooled.set(Pooled {
+                        externs,
+                        gated: files::gated(&declarations),
+                    });
                 }
                 barrier.wait();
-                let Some((externs, gated)) = pooled.get() else {
+                let Some(Pooled { externs, gated }) = pooled.get() else {
                     unreachable!("the leader pooled the facts before the second wait")
                 };
                 let mut out = Vec::new();
@@ -305,8 +318,10 @@ enum FileResult {
 /// A file's name in the results, its source and its syntax tree, or why it has none.
 fn read_file(root: &Path, path: &Path) -> Result<(String, String, syn::File), Problem> {
     let name = if root.is_file() {
-        path.file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     } else {
         path.strip_prefix(root)
             .unwrap_or(path)

@@ -251,9 +251,7 @@ pub fn of_call(path: &[String], externs: &dyn Fn(&str) -> bool) -> Option<Patter
         "unreachable_unchecked" => Pattern::UnreachableUnchecked,
         "assume_init" | "assume_init_ref" | "assume_init_mut" | "assume_init_read"
         | "assume_init_drop" => Pattern::AssumeInit,
-        _ if path.iter().any(|s| s == "arch") || is_intrinsic_name(name) => {
-            Pattern::SimdIntrinsic
-        }
+        _ if path.iter().any(|s| s == "arch") || is_intrinsic_name(name) => Pattern::SimdIntrinsic,
         _ if externs(name) => Pattern::ExternCall,
         _ => return None,
     })
@@ -277,10 +275,9 @@ pub fn of_method(name: &str, args: usize) -> Option<Pattern> {
             | "byte_offset_from",
             1,
         ) => Pattern::PtrArithmetic,
-        (
-            "copy_to_nonoverlapping" | "copy_from_nonoverlapping" | "copy_to" | "copy_from",
-            2,
-        ) => Pattern::CopyNonoverlapping,
+        ("copy_to_nonoverlapping" | "copy_from_nonoverlapping" | "copy_to" | "copy_from", 2) => {
+            Pattern::CopyNonoverlapping
+        }
         (m, _) if m.starts_with("unchecked_") => Pattern::UncheckedArithmetic,
         _ => return None,
     })
@@ -309,7 +306,9 @@ fn is_intrinsic_name(name: &str) -> bool {
     // The operation is lower-case letters and digits, and names a vector form: a 128-bit `q`
     // form, a numbered load/store (`ld1`, `st2`), a lane or an `_n_` (scalar operand) form.
     SUFFIXES.iter().any(|s| name.ends_with(s))
-        && op.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && op
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && (op.ends_with('q')
             || op.chars().any(|c| c.is_ascii_digit())
             || name.contains("_lane")

@@ -16,7 +16,11 @@ fn verdict_text(v: &FamilyVerdict) -> String {
         v.speedup,
         v.lower,
         v.upper,
-        if v.unreliable { " (unreliable run)" } else { "" }
+        if v.unreliable {
+            " (unreliable run)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -96,7 +100,11 @@ pub fn agreement_line(review: &Review) -> Option<(bool, String)> {
         ("fns", s.unsafe_fns, c.of(SiteKind::Fn)),
         ("impls", s.unsafe_impls, c.of(SiteKind::Impl)),
         ("traits", s.unsafe_traits, c.of(SiteKind::Trait)),
-        ("extern blocks", s.unsafe_extern_blocks, c.of(SiteKind::ExternBlock)),
+        (
+            "extern blocks",
+            s.unsafe_extern_blocks,
+            c.of(SiteKind::ExternBlock),
+        ),
     ];
     let agrees = pairs.iter().all(|(_, a, b)| a == b);
     let text = if agrees {
@@ -107,7 +115,10 @@ pub fn agreement_line(review: &Review) -> Option<(bool, String)> {
             .filter(|(_, a, b)| a != b)
             .map(|(name, a, b)| format!("{name}: {a} in the tree, {b} in the tokens"))
             .collect();
-        format!("the independent token count DISAGREES ({})", differ.join("; "))
+        format!(
+            "the independent token count DISAGREES ({})",
+            differ.join("; ")
+        )
     };
     Some((agrees, text))
 }
@@ -289,10 +300,10 @@ pub fn html(review: &Review) -> String {
             escape(p.recognised_by),
             p.sites,
             escape(&evidence_text(&p.cited)),
-            p.cited
-                .verdict
-                .as_ref()
-                .map_or_else(|| "-".to_owned(), |v| format!("<code>{}</code>", escape(&v.safe_variant))),
+            p.cited.verdict.as_ref().map_or_else(
+                || "-".to_owned(),
+                |v| format!("<code>{}</code>", escape(&v.safe_variant))
+            ),
             escape(&p.cited.skips),
             escape(&caught_text(&p.cited)),
         );

@@ -95,7 +95,10 @@ impl Scanner<'_> {
         let Some(text) = line.checked_sub(1).and_then(|i| self.lines.get(i)) else {
             return false;
         };
-        if text.get(..column).is_some_and(|before| before.contains("SAFETY:")) {
+        if text
+            .get(..column)
+            .is_some_and(|before| before.contains("SAFETY:"))
+        {
             return true;
         }
         for above in self.lines[..line - 1].iter().rev() {

@@ -53,7 +53,8 @@ fn walk(stream: TokenStream, found: &mut Vec<Found>) {
 
 /// What the tokens after `unsafe` make it: the kind, where it ends and, for a block, its body.
 fn classify(rest: &[TokenTree]) -> Option<(SiteKind, Span, Option<TokenStream>)> {
-    let ident = |i: usize, name: &str| matches!(rest.get(i), Some(TokenTree::Ident(t)) if t == name);
+    let ident =
+        |i: usize, name: &str| matches!(rest.get(i), Some(TokenTree::Ident(t)) if t == name);
     let is_ident = |i: usize| matches!(rest.get(i), Some(TokenTree::Ident(_)));
     let brace = |i: usize| match rest.get(i) {
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => Some(g),
@@ -101,9 +102,7 @@ fn operations_in(stream: TokenStream) -> Vec<Pattern> {
             TokenTree::Group(g) => found.extend(operations_in(g.stream())),
             TokenTree::Ident(name) => {
                 let name = name.to_string();
-                let punct = |j: usize, c: char| {
-                    matches!(trees.get(j), Some(TokenTree::Punct(p)) if p.as_char() == c)
-                };
+                let punct = |j: usize, c: char| matches!(trees.get(j), Some(TokenTree::Punct(p)) if p.as_char() == c);
                 match trees.get(i + 1) {
                     Some(TokenTree::Group(args)) if args.delimiter() == Delimiter::Parenthesis => {
                         let pattern = if i > 0 && punct(i - 1, '.') {
@@ -129,10 +128,7 @@ fn operations_in(stream: TokenStream) -> Vec<Pattern> {
 fn path_before(trees: &[TokenTree], end: usize) -> Vec<String> {
     let mut path = Vec::new();
     let mut i = end;
-    loop {
-        let TokenTree::Ident(ident) = &trees[i] else {
-            break;
-        };
+    while let TokenTree::Ident(ident) = &trees[i] {
         path.push(ident.to_string());
         let colons = i >= 3
             && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':')

@@ -69,20 +69,37 @@ fn the_known_crate_gives_its_known_answers() {
 
     let word_at = site(&r, "word_at", SiteKind::Fn);
     assert!(word_at[0].safety_comment, "the # Safety doc counts");
-    assert!(word_at[0].operations.is_empty(), "its operations are in its blocks");
+    assert!(
+        word_at[0].operations.is_empty(),
+        "its operations are in its blocks"
+    );
     let blocks = site(&r, "word_at", SiteKind::Block);
     assert_eq!(blocks[0].operations, [Pattern::PtrArithmetic]);
     assert_eq!(blocks[1].operations, [Pattern::Deref]);
 
     let length = site(&r, "length", SiteKind::Block);
-    assert!(length[0].safety_comment, "a comment above the statement counts");
+    assert!(
+        length[0].safety_comment,
+        "a comment above the statement counts"
+    );
     assert_eq!(length[0].operations, [Pattern::ExternCall]);
 
-    let impls: Vec<&Site> = r.sites.iter().filter(|s| s.kind == SiteKind::Impl).collect();
+    let impls: Vec<&Site> = r
+        .sites
+        .iter()
+        .filter(|s| s.kind == SiteKind::Impl)
+        .collect();
     assert_eq!(impls[0].item, "impl Send for Table");
     assert!(impls[0].safety_comment);
-    assert!(!impls[1].safety_comment, "the Send impl's comment is not the Sync impl's");
-    assert!(impls.iter().all(|i| i.operations == [Pattern::SendSyncImpl]));
+    assert!(
+        !impls[1].safety_comment,
+        "the Send impl's comment is not the Sync impl's"
+    );
+    assert!(
+        impls
+            .iter()
+            .all(|i| i.operations == [Pattern::SendSyncImpl])
+    );
 
     let in_macros: Vec<&Site> = r.sites.iter().filter(|s| s.in_macro.is_some()).collect();
     assert_eq!(
@@ -154,7 +171,14 @@ fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .expect("git runs");
@@ -165,7 +189,7 @@ fn git(dir: &Path, args: &[&str]) {
 fn diff_lists_exactly_the_sites_the_working_tree_adds_or_changes() {
     let repo = tempdir("diff");
     git(&repo, &["init", "-q"]);
-    let old = "pub fn a(v: &[u8]) -> u8 {\n    // SAFETY: non-empty.\n    unsafe { *v.get_unchecked(0) }\n}\n\npub fn b(v: &[u8]) -> u8 {\n    unsafe { *v.get_unchecked(1) }\n}\n";
+    let old = "pub fn a(v: &[u8]) -> u8 {\n    // the first byte.\n    unsafe { *v.get_unchecked(0) }\n}\n\npub fn b(v: &[u8]) -> u8 {\n    unsafe { *v.get_unchecked(1) }\n}\n";
     std::fs::write(repo.join("lib.rs"), old).expect("write");
     git(&repo, &["add", "lib.rs"]);
     git(&repo, &["commit", "-q", "-m", "base"]);
@@ -217,8 +241,8 @@ fn diff_lists_exactly_the_sites_the_working_tree_adds_or_changes() {
 #[test]
 fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
     // The report fixture's results, built into a site as `ledger report` does.
-    let results = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../reports/tests/fixtures/x86_64-fixture");
+    let results =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/tests/fixtures/x86_64-fixture");
     let site = tempdir("site");
     reports::build(&[results], None, &site).expect("the fixture site builds");
     let evidence = Evidence::read(&site.join("ledger.json")).expect("the site's evidence");
@@ -237,7 +261,10 @@ fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
         .iter()
         .find(|p| p.pattern == Pattern::GetUnchecked)
         .expect("a row per pattern");
-    assert!(get.cited.verdict.is_none(), "no `index` family in this evidence");
+    assert!(
+        get.cited.verdict.is_none(),
+        "no `index` family in this evidence"
+    );
     assert!(get.cited.missing[0].contains("not measured here"));
     assert!(r.summary.with_evidence >= 1);
     let page = review::render::html(&r);
@@ -285,5 +312,8 @@ fn downloaded_crates_agree_with_the_independent_count() {
             reviewed += 1;
         }
     }
-    assert!(reviewed > 0, "this workspace depends on bytemuck, memchr and simdutf8");
+    assert!(
+        reviewed > 0,
+        "this workspace depends on bytemuck, memchr and simdutf8"
+    );
 }

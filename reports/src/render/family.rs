@@ -289,7 +289,11 @@ fn shape_section(
         for input in &inputs {
             let x = input.amount.count() as f64;
             if let Some(c) = &input.speedup {
-                push("fastest unsafe / fastest safe (criterion, one process)", x, c);
+                push(
+                    "fastest unsafe / fastest safe (criterion, one process)",
+                    x,
+                    c,
+                );
             }
             if let Some(c) = &input.like_for_like {
                 push("like-for-like unsafe / fastest safe (criterion)", x, c);

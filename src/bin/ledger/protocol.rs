@@ -264,12 +264,7 @@ fn child(args: &Args, process: usize, families: &[&Family]) -> anyhow::Result<()
             let case = Instant::now();
             let input = spec.generate();
             measure_case(family, &input, args.rounds, target, seed, &mut out)?;
-            eprintln!(
-                "  {}/{}: {:.1?}",
-                family.name,
-                input.name(),
-                case.elapsed()
-            );
+            eprintln!("  {}/{}: {:.1?}", family.name, input.name(), case.elapsed());
         }
         out.line(&Line::End(ProcessEnd {
             cases: specs.len(),
