@@ -393,6 +393,46 @@ fn bad_process_files_are_named_and_left_out_whole() {
 }
 
 #[test]
+fn protocol_sizes_make_the_family_pages_band() {
+    // The fixture's headline case, also recorded as a second size of the same shape.
+    let dir = scratch("sizes");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    for p in 0..5 {
+        let file = run.join(format!("protocol/text/process-{p}.jsonl"));
+        let mut lines = Vec::new();
+        let mut second = Vec::new();
+        for line in read(&file).lines() {
+            if line.contains("\"line\":\"case\"") || line.contains("\"line\":\"round\"") {
+                second.push(line.replace("\"mixed/64KiB\"", "\"mixed/4KiB\""));
+            }
+            if line.contains("\"line\":\"end\"") {
+                lines.append(&mut second);
+                lines.push(line.replace("\"cases\":1", "\"cases\":2"));
+            } else {
+                lines.push(line.to_owned());
+            }
+        }
+        fs::write(&file, lines.join("\n")).expect("write");
+    }
+    let built = build(&[run], None, &dir.join("site")).expect("site");
+    let text = &built.ledger.families[0].runs[0];
+    let sizes: Vec<&str> = text
+        .sizes
+        .iter()
+        .map(|s| s.measured.input.as_str())
+        .collect();
+    assert_eq!(sizes, ["mixed/4KiB", "mixed/64KiB"], "smallest first");
+    assert_eq!(text.sizes[0].count, 4096);
+    let verdict = text.verdict.as_ref().expect("the headline verdict");
+    assert_eq!(verdict.measured.input, "mixed/64KiB", "the verdict stays the headline's");
+    let page = read(&dir.join("site/family-text.html"));
+    assert!(page.contains("The verdict protocol at each size"), "{page}");
+    assert!(page.contains("<code>mixed/4KiB</code>"));
+    let svg = read(&dir.join("site/plots/text-x86_64-fixture-mixed-speedup.svg"));
+    assert!(svg.contains("protocol, 95% over processes"), "{svg}");
+}
+
+#[test]
 fn one_usable_process_is_no_verdict() {
     let built = build_with_rounds("one-process", |protocol| {
         for p in 1..5 {
