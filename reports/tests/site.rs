@@ -424,7 +424,10 @@ fn protocol_sizes_make_the_family_pages_band() {
     assert_eq!(sizes, ["mixed/4KiB", "mixed/64KiB"], "smallest first");
     assert_eq!(text.sizes[0].count, 4096);
     let verdict = text.verdict.as_ref().expect("the headline verdict");
-    assert_eq!(verdict.measured.input, "mixed/64KiB", "the verdict stays the headline's");
+    assert_eq!(
+        verdict.measured.input, "mixed/64KiB",
+        "the verdict stays the headline's"
+    );
     let page = read(&dir.join("site/family-text.html"));
     assert!(page.contains("The verdict protocol at each size"), "{page}");
     assert!(page.contains("<code>mixed/4KiB</code>"));

@@ -116,19 +116,7 @@ pub fn declarations(parent: &Path, file: &syn::File) -> Vec<Declaration> {
             if i.content.is_none() {
                 let all: Vec<String> = self.cfg.iter().chain(&cfg).cloned().collect();
                 if !all.is_empty() {
-                    let path = i.attrs.iter().find_map(|a| {
-                        let syn::Meta::NameValue(nv) = &a.meta else {
-                            return None;
-                        };
-                        let syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(s),
-                            ..
-                        }) = &nv.value
-                        else {
-                            return None;
-                        };
-                        nv.path.is_ident("path").then(|| s.value())
-                    });
+                    let path = crate::scan::string_attributes(&i.attrs, "path").next();
                     let mut name = self.inline.join("/");
                     if !name.is_empty() {
                         name.push('/');

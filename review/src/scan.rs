@@ -408,24 +408,31 @@ fn compact(text: &str) -> String {
         .replace(" = ", "=")
 }
 
-/// Whether the docs among `attrs` have a `# Safety` section.
-fn has_safety_doc(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
+/// The string values of the `#[name = "..."]` attributes among `attrs` (doc comments are
+/// `#[doc = "..."]`).
+pub fn string_attributes<'a>(
+    attrs: &'a [syn::Attribute],
+    name: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    attrs.iter().filter_map(move |a| {
         let syn::Meta::NameValue(nv) = &a.meta else {
-            return false;
+            return None;
         };
-        if !nv.path.is_ident("doc") {
-            return false;
-        }
         let syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
             ..
         }) = &nv.value
         else {
-            return false;
+            return None;
         };
-        s.value()
-            .lines()
+        nv.path.is_ident(name).then(|| s.value())
+    })
+}
+
+/// Whether the docs among `attrs` have a `# Safety` section.
+fn has_safety_doc(attrs: &[syn::Attribute]) -> bool {
+    string_attributes(attrs, "doc").any(|doc| {
+        doc.lines()
             .any(|l| l.trim().trim_start_matches('#').trim() == "Safety" && l.contains('#'))
     })
 }
