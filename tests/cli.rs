@@ -509,3 +509,56 @@ fn a_stage_replaces_only_what_it_produced() {
     );
     assert_eq!(read("provenance.json").as_deref(), Some("p2"));
 }
+
+#[test]
+fn review_exits_non_zero_only_when_nothing_could_be_reviewed() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/review/tests/fixtures");
+    let no_evidence = ["--evidence", "/no/such/ledger.json"];
+
+    // One file is not Rust: it is named, the other is reviewed, and the run succeeds.
+    let broken = format!("{fixtures}/broken");
+    let out = ledger(&[&["review", &broken][..], &no_evidence[..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("problem: bad.rs:1: not valid Rust"));
+    assert!(stdout(&out).contains("1 sites (1 blocks"));
+    assert!(
+        stderr(&out).contains("cannot read the evidence"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Only that file: nothing could be reviewed.
+    let only_bad = std::env::temp_dir().join(format!("ledger-cli-review-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&only_bad);
+    std::fs::create_dir_all(&only_bad).expect("temp dir");
+    std::fs::copy(format!("{broken}/bad.rs"), only_bad.join("bad.rs")).expect("copy");
+    let out = ledger(&["review", only_bad.to_str().expect("utf-8 path")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no file under"), "{}", stderr(&out));
+
+    let out = ledger(&["review", "/no/such/crate"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no such file or directory"),
+        "{}",
+        stderr(&out)
+    );
+
+    // JSON carries the summary the issue names.
+    let known = format!("{fixtures}/known");
+    let out = ledger(&[&["review", &known, "--json"][..], &no_evidence[..]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    for key in [
+        "unsafe_blocks",
+        "unsafe_fns",
+        "unsafe_impls",
+        "unsafe_traits",
+        "unsafe_extern_blocks",
+        "with_safety_comment",
+        "patterns",
+    ] {
+        assert!(review["summary"].get(key).is_some(), "summary.{key}");
+    }
+    assert_eq!(review["summary"]["unsafe_blocks"], 10);
+}
