@@ -77,7 +77,6 @@ impl std::error::Error for EvidenceError {}
 
 #[derive(Deserialize)]
 struct LedgerFile {
-    schema: u64,
     families: Vec<FamilyFile>,
     soundness: Option<SoundnessFile>,
 }
@@ -126,13 +125,11 @@ impl Evidence {
     pub fn read(path: &Path) -> Result<Self, EvidenceError> {
         let text =
             std::fs::read_to_string(path).map_err(|e| EvidenceError::Read(path.into(), e))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| EvidenceError::Parse(path.into(), e))?;
         // The schema first, so that another version is named as such rather than as a
         // missing field.
-        let schema = serde_json::from_str::<serde_json::Value>(&text)
-            .map_err(|e| EvidenceError::Parse(path.into(), e))?
-            .get("schema")
-            .and_then(serde_json::Value::as_u64);
-        match schema {
+        match value.get("schema").and_then(serde_json::Value::as_u64) {
             Some(s) if s == u64::from(reports::analyze::LEDGER_SCHEMA) => {}
             Some(s) => return Err(EvidenceError::Schema(path.into(), s)),
             None => {
@@ -143,8 +140,7 @@ impl Evidence {
             }
         }
         let file: LedgerFile =
-            serde_json::from_str(&text).map_err(|e| EvidenceError::Parse(path.into(), e))?;
-        debug_assert_eq!(file.schema, u64::from(reports::analyze::LEDGER_SCHEMA));
+            serde_json::from_value(value).map_err(|e| EvidenceError::Parse(path.into(), e))?;
         let mut verdicts = BTreeMap::new();
         for family in file.families {
             let first = family

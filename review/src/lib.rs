@@ -79,16 +79,9 @@ pub struct Review {
 pub struct Summary {
     /// Sites of every kind.
     pub sites: usize,
-    /// `unsafe {}` blocks.
-    pub unsafe_blocks: usize,
-    /// `unsafe fn`, including `unsafe extern "ABI" fn`.
-    pub unsafe_fns: usize,
-    /// `unsafe impl`.
-    pub unsafe_impls: usize,
-    /// `unsafe trait`.
-    pub unsafe_traits: usize,
-    /// `unsafe extern` blocks.
-    pub unsafe_extern_blocks: usize,
+    /// Sites per kind (`unsafe_blocks`, `unsafe_fns`, ... in the JSON).
+    #[serde(flatten)]
+    pub kinds: Counts,
     /// Sites with a SAFETY comment (or a `# Safety` doc).
     pub with_safety_comment: usize,
     /// Sites written inside macros.
@@ -172,13 +165,16 @@ pub fn review(request: &Request<'_>) -> Result<Review, ReviewError> {
         Some(rev) => Some(diff::changes(root, rev).map_err(ReviewError::Diff)?),
         None => None,
     };
-    let changed = |path: &Path| -> Option<diff::Changed> {
-        let changes = changes.as_ref()?;
-        let canonical = path.canonicalize().ok()?;
+    // Git names files from the repository's top; the review from `root`: compare both
+    // canonical.
+    let changes: Option<BTreeMap<PathBuf, diff::Changed>> = changes.map(|changes| {
         changes
-            .iter()
-            .find(|(p, _)| p.canonicalize().is_ok_and(|p| p == canonical))
-            .map(|(_, c)| c.clone())
+            .into_iter()
+            .filter_map(|(path, c)| Some((path.canonicalize().ok()?, c)))
+            .collect()
+    });
+    let changed = |path: &Path| -> Option<diff::Changed> {
+        changes.as_ref()?.get(&path.canonicalize().ok()?).cloned()
     };
 
     // Each thread parses its share of the files once and keeps the trees (a syntax tree
@@ -363,25 +359,21 @@ fn summarise(sites: &[Site], evidence: Option<&Evidence>) -> (Summary, Vec<Patte
         })
         .collect();
     for site in sites {
-        match site.kind {
-            SiteKind::Block => summary.unsafe_blocks += 1,
-            SiteKind::Fn => summary.unsafe_fns += 1,
-            SiteKind::Impl => summary.unsafe_impls += 1,
-            SiteKind::Trait => summary.unsafe_traits += 1,
-            SiteKind::ExternBlock => summary.unsafe_extern_blocks += 1,
-        }
+        summary.kinds.bump(site.kind);
         summary.with_safety_comment += usize::from(site.safety_comment);
         summary.in_macros += usize::from(site.in_macro.is_some());
         summary.behind_cfg += usize::from(!site.cfg.is_empty());
         summary.unrecognised += usize::from(site.operations.is_empty());
-        for p in &site.operations {
-            *summary.patterns.entry(*p).or_default() += 1;
-        }
         let cited = site.operations.iter().any(|p| {
             rows.iter()
                 .any(|r| r.pattern == *p && r.cited.verdict.is_some())
         });
         summary.with_evidence += usize::from(cited);
     }
+    summary.patterns = rows
+        .iter()
+        .filter(|r| r.sites > 0)
+        .map(|r| (r.pattern, r.sites))
+        .collect();
     (summary, rows)
 }

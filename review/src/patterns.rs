@@ -140,9 +140,10 @@ pub const TABLE: &[Entry] = &[
     Entry {
         pattern: Pattern::CopyNonoverlapping,
         recognised_by: "ptr::copy(_nonoverlapping) or copy_to/copy_from(_nonoverlapping)",
-        family: Some("serial_encode"),
+        // serial_encode's raw variant views records with from_raw_parts; no variant copies.
+        family: None,
         skips: "the length check of copy_from_slice",
-        hazards: &["h03-length-extension"],
+        hazards: &[],
     },
     Entry {
         pattern: Pattern::UncheckedArithmetic,
@@ -162,7 +163,9 @@ pub const TABLE: &[Entry] = &[
         pattern: Pattern::Deref,
         recognised_by: "a * dereference inside unsafe code (a raw pointer's when the operand is \
                         one; the syntax does not say)",
-        family: Some("pool"),
+        // pool's raw slab dereferences slot pointers, but what it measures is a slab without
+        // generation checks, not dereferencing; a `*` in general is not measured here.
+        family: None,
         skips: "the borrow checker's lifetime and aliasing checks",
         hazards: &["h04-stack-escape", "h05b-use-after-return-to-pool"],
     },

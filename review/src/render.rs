@@ -69,11 +69,11 @@ pub fn summary_line(review: &Review) -> String {
          comment; {} inside macros; {} behind #[cfg]; by pattern: {}; {} unrecognised; {} with \
          evidence",
         s.sites,
-        s.unsafe_blocks,
-        s.unsafe_fns,
-        s.unsafe_impls,
-        s.unsafe_traits,
-        s.unsafe_extern_blocks,
+        s.kinds.unsafe_blocks,
+        s.kinds.unsafe_fns,
+        s.kinds.unsafe_impls,
+        s.kinds.unsafe_traits,
+        s.kinds.unsafe_extern_blocks,
         s.with_safety_comment,
         s.in_macros,
         s.behind_cfg,
@@ -93,19 +93,8 @@ pub fn agreement_line(review: &Review) -> Option<(bool, String)> {
     if review.diff.is_some() {
         return None;
     }
-    let c = &review.independent_count;
-    let s = &review.summary;
-    let pairs = [
-        ("blocks", s.unsafe_blocks, c.of(SiteKind::Block)),
-        ("fns", s.unsafe_fns, c.of(SiteKind::Fn)),
-        ("impls", s.unsafe_impls, c.of(SiteKind::Impl)),
-        ("traits", s.unsafe_traits, c.of(SiteKind::Trait)),
-        (
-            "extern blocks",
-            s.unsafe_extern_blocks,
-            c.of(SiteKind::ExternBlock),
-        ),
-    ];
+    let (tree, tokens) = (&review.summary.kinds, &review.independent_count);
+    let pairs = SiteKind::ALL.map(|kind| (kind.label(), tree.of(kind), tokens.of(kind)));
     let agrees = pairs.iter().all(|(_, a, b)| a == b);
     let text = if agrees {
         "the independent token count agrees".to_owned()

@@ -150,21 +150,17 @@ impl Scanner<'_> {
         end: Span,
         walk: impl FnOnce(&mut Self),
     ) {
-        self.within(sig.ident.to_string(), attrs, |this| match sig.unsafety {
-            Some(keyword) => {
-                let site = this.open(SiteKind::Fn, keyword.span, end, has_safety_doc(attrs));
-                // A function body is not inside the statements around its item.
-                let statements = std::mem::take(&mut this.statements);
-                this.inside(site, walk);
-                this.statements = statements;
-            }
-            None => {
-                let statements = std::mem::take(&mut this.statements);
-                let outer = this.current.take();
-                walk(this);
-                this.current = outer;
-                this.statements = statements;
-            }
+        self.within(sig.ident.to_string(), attrs, |this| {
+            // The body of a safe fn is safe code; that of an unsafe fn belongs to its site.
+            let site = sig
+                .unsafety
+                .map(|keyword| this.open(SiteKind::Fn, keyword.span, end, has_safety_doc(attrs)));
+            // A function body is not inside the statements around its item.
+            let statements = std::mem::take(&mut this.statements);
+            let outer = std::mem::replace(&mut this.current, site);
+            walk(this);
+            this.current = outer;
+            this.statements = statements;
         });
     }
 

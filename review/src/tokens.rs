@@ -192,7 +192,8 @@ impl Counts {
         }
     }
 
-    fn bump(&mut self, kind: SiteKind) {
+    /// Counts one more site of `kind`.
+    pub fn bump(&mut self, kind: SiteKind) {
         *match kind {
             SiteKind::Block => &mut self.unsafe_blocks,
             SiteKind::Fn => &mut self.unsafe_fns,

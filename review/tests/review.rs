@@ -40,11 +40,11 @@ fn the_known_crate_gives_its_known_answers() {
     let s = &r.summary;
     assert_eq!(
         (
-            s.unsafe_blocks,
-            s.unsafe_fns,
-            s.unsafe_impls,
-            s.unsafe_traits,
-            s.unsafe_extern_blocks
+            s.kinds.unsafe_blocks,
+            s.kinds.unsafe_fns,
+            s.kinds.unsafe_impls,
+            s.kinds.unsafe_traits,
+            s.kinds.unsafe_extern_blocks
         ),
         (10, 2, 2, 1, 1),
         "{:#?}",
@@ -134,7 +134,7 @@ fn a_file_that_is_not_rust_is_named_and_the_others_are_reviewed() {
     assert_eq!(r.problems[0].file, "bad.rs");
     assert_eq!(r.problems[0].line, Some(1));
     assert!(r.problems[0].message.starts_with("not valid Rust"));
-    assert_eq!(r.summary.unsafe_blocks, 1);
+    assert_eq!(r.summary.kinds.unsafe_blocks, 1);
     assert!(review::render::terminal(&r).contains("problem: bad.rs:1: not valid Rust"));
 }
 
