@@ -17,6 +17,8 @@ pub mod pool_rayon;
 pub mod raw;
 pub mod safe;
 
+use std::sync::Arc;
+
 use rayon::ThreadPool;
 
 use crate::family::{Family, Unsafety, Variant};
@@ -175,16 +177,21 @@ pub trait LocalPool: Default {
     fn op(&mut self, op: u64) -> u64;
 }
 
-/// A way to get objects for operations that rayon workers share. It owns the thread pool its
-/// workers run on, so per-worker state is tied to exactly those workers.
+/// A way to get objects for operations that rayon workers share. It holds the thread pool its
+/// workers run on (shared with other users of those workers), so per-worker state is tied to
+/// exactly those workers for as long as it exists.
 pub trait SharedPool: Sync {
     /// A pool of objects for the workers of `threads`.
-    fn new(threads: ThreadPool) -> Self;
+    fn new(threads: Arc<ThreadPool>) -> Self;
     /// The workers.
     fn threads(&self) -> &ThreadPool;
     /// Acquires an object, operates on it with `op`, releases it; returns the checksum.
     fn op(&self, op: u64) -> u64;
 }
+
+/// Free objects a per-thread pool keeps: enough for the one an operation holds, plus slack.
+/// Every per-worker variant keeps at most this many, so none of them wins by hoarding.
+pub const PER_WORKER_CAPACITY: usize = 4;
 
 /// Keeps a value on its own cache lines, so per-worker slots do not share a line (false
 /// sharing would make every per-worker variant pay for its neighbours' writes).

@@ -1,9 +1,15 @@
-//! Family `pool_rayon`: the `pool` family's operations split across rayon workers, each pool
-//! owning the rayon thread pool its workers run on.
+//! Family `pool_rayon`: the `pool` family's operations split across rayon workers.
+//!
+//! Every variant of a process runs on one rayon pool per thread count, as the parts of one
+//! program share a pool: when each variant had workers of its own, each arm's threads brought
+//! their own placement luck to each process.
 
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use rayon::ThreadPool;
 use rayon::prelude::*;
 
-use super::{Message, ObjectKind, Scratch, SharedPool, Workload, raw, safe};
+use super::{Message, ObjectKind, PoolObject, Scratch, SharedPool, Workload, operate, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
@@ -42,11 +48,32 @@ impl<P: SharedPool, const COPY: bool> Fixture for ParallelFixture<P, COPY> {
     }
 }
 
-/// Builds the parallel fixture, with a rayon pool of the workload's thread count.
+/// The rayon pool of `threads` workers that every live fixture of this family shares, started
+/// when no fixture holds one.
 ///
 /// # Panics
 ///
 /// If the operating system refuses to start the worker threads.
+fn workers(threads: usize) -> Arc<ThreadPool> {
+    static POOLS: Mutex<Vec<(usize, Weak<ThreadPool>)>> = Mutex::new(Vec::new());
+    let threads = threads.max(1);
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    pools.retain(|(_, pool)| pool.strong_count() > 0);
+    let live = pools.iter().find(|(n, _)| *n == threads);
+    if let Some(pool) = live.and_then(|(_, pool)| pool.upgrade()) {
+        return pool;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("pool-worker-{i}"))
+        .build()
+        .unwrap_or_else(|e| panic!("cannot start {threads} rayon workers: {e}"));
+    let pool = Arc::new(pool);
+    pools.push((threads, Arc::downgrade(&pool)));
+    pool
+}
+
+/// Builds the parallel fixture on the shared rayon pool of the workload's thread count.
 /// `COPY` builds the A/A control's separately compiled copy.
 fn parallel<S: SharedPool + 'static, M: SharedPool + 'static, const COPY: bool>(
     input: &Input,
@@ -56,11 +83,7 @@ fn parallel<S: SharedPool + 'static, M: SharedPool + 'static, const COPY: bool>(
         ops,
         threads,
     } = Workload::of(input);
-    let workers = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .thread_name(|i| format!("pool-worker-{i}"))
-        .build()
-        .unwrap_or_else(|e| panic!("cannot start {threads} rayon workers: {e}"));
+    let workers = workers(threads);
     match object {
         ObjectKind::Scratch => Box::new(ParallelFixture::<S, COPY> {
             pool: S::new(workers),
@@ -75,13 +98,65 @@ fn parallel<S: SharedPool + 'static, M: SharedPool + 'static, const COPY: bool>(
     }
 }
 
+/// rayon's own idiom for per-worker state: `map_init` makes an object for each job rayon splits
+/// off and reuses it for that job's operations. Nothing is kept between runs.
+struct MapInitFixture<T> {
+    threads: Arc<ThreadPool>,
+    ops: usize,
+    checksum: u64,
+    _objects: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: PoolObject> Fixture for MapInitFixture<T> {
+    fn run(&mut self) {
+        let ops = self.ops;
+        self.checksum = self.threads.install(|| {
+            (0..ops)
+                .into_par_iter()
+                .with_min_len(MIN_OPS_PER_TASK)
+                .map_init(T::fresh, |object, op| operate(object, op as u64))
+                .reduce(|| 0, u64::wrapping_add)
+        });
+    }
+
+    fn digest(&mut self) -> Digest {
+        Digest::Workload {
+            ops: self.ops,
+            checksum: self.checksum,
+        }
+    }
+}
+
+/// Builds the `map_init` fixture on the shared rayon pool of the workload's thread count.
+fn map_init(input: &Input) -> Box<dyn Fixture + '_> {
+    fn of<T: PoolObject>(threads: Arc<ThreadPool>, ops: usize) -> Box<dyn Fixture> {
+        Box::new(MapInitFixture::<T> {
+            threads,
+            ops,
+            checksum: 0,
+            _objects: std::marker::PhantomData,
+        })
+    }
+    let Workload {
+        object,
+        ops,
+        threads,
+    } = Workload::of(input);
+    match object {
+        ObjectKind::Scratch => of::<Scratch>(workers(threads), ops),
+        ObjectKind::Message => of::<Message>(workers(threads), ops),
+    }
+}
+
 /// Family `pool_rayon`: the same operations split across rayon workers.
 pub static POOL_RAYON: Family = Family {
     name: "pool_rayon",
     title: "pooled object reuse across rayon workers",
     summary: "The same operations split across 1, 2 and all cores: what an unsafe per-worker \
               table (UnsafeCell slots, unsafe impl Sync) buys over a shared Mutex pool, \
-              per-worker Mutex pools, and crossbeam's lock-free ArrayQueue.",
+              per-worker Mutex pools, crossbeam's lock-free ArrayQueue, and the idiomatic \
+              lock-free safe ways: rayon's map_init, a thread_local! and the thread_local \
+              crate's ThreadLocal.",
     compares: "number of operations and the wrapping sum of their checksums (order-free)",
     variants: &[
         Variant::baseline(
@@ -108,6 +183,27 @@ pub static POOL_RAYON: Family = Family {
             "array_queue",
             "crossbeam_queue::ArrayQueue shared by every worker (lock-free)",
             Run::fixture(parallel::<safe::QueuePool<Scratch>, safe::QueuePool<Message>, false>),
+        ),
+        Variant::safe(
+            "map_init",
+            "rayon's map_init: a fresh object per job rayon splits off, reused for that job's \
+             operations (nothing kept between runs)",
+            Run::fixture(map_init),
+        ),
+        Variant::safe(
+            "thread_local_macro",
+            "a RefCell<Vec<T>> per thread in a thread_local! static (no lock)",
+            Run::fixture(
+                parallel::<safe::ThreadLocalMacro<Scratch>, safe::ThreadLocalMacro<Message>, false>,
+            ),
+        ),
+        Variant::safe(
+            "thread_local_crate",
+            "a RefCell<Vec<T>> per thread in the thread_local crate's ThreadLocal, owned by \
+             the pool (no lock)",
+            Run::fixture(
+                parallel::<safe::ThreadLocalCrate<Scratch>, safe::ThreadLocalCrate<Message>, false>,
+            ),
         ),
         Variant::with_unsafe(
             "worker_table_raw",

@@ -6,9 +6,11 @@ use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 
+use std::sync::Arc;
+
 use rayon::ThreadPool;
 
-use super::{LocalPool, Padded, PoolObject, SharedPool, operate};
+use super::{LocalPool, PER_WORKER_CAPACITY, Padded, PoolObject, SharedPool, operate};
 
 /// What [`RawSlab`]'s callers and code must uphold.
 pub const SLAB_INVARIANTS: &[&str] = &[
@@ -160,19 +162,19 @@ impl<T: PoolObject> LocalPool for LocalSlab<T> {
     }
 }
 
-/// Free objects kept per worker: enough for the one an operation holds, plus slack.
-const PER_WORKER_CAPACITY: usize = 4;
-
 /// A free list per rayon worker in an `UnsafeCell`, without a lock.
 pub struct WorkerTable<T> {
-    threads: ThreadPool,
+    threads: Arc<ThreadPool>,
     slots: Box<[Padded<UnsafeCell<Vec<T>>>]>,
 }
 
 // SAFETY: sharing `&WorkerTable` between threads is sound because slot `i` is only ever
 // accessed through `with_slot`, which hands it only to the thread whose index in
 // `self.threads` is `i`: `ThreadPool::current_thread_index` is `None` on any thread outside
-// that pool, and rayon gives each worker of a pool a distinct index that never changes. The
+// that pool, and rayon gives each worker of a pool a distinct index that never changes while
+// the pool exists, which is at least as long as the table (it holds an `Arc` of the pool).
+// Other users of the same pool run their jobs on the same workers but cannot reach the
+// table's slots other than through `with_slot`. The
 // borrow `with_slot` makes ends before it returns and its closures run no code that could
 // start another job of the pool on the same thread, so no slot is ever borrowed twice at once.
 // Objects may end up dropped on the thread that drops the table, hence `T: Send`.
@@ -217,7 +219,7 @@ impl<T: PoolObject> WorkerTable<T> {
 }
 
 impl<T: PoolObject> SharedPool for WorkerTable<T> {
-    fn new(threads: ThreadPool) -> Self {
+    fn new(threads: Arc<ThreadPool>) -> Self {
         let slots = (0..threads.current_num_threads())
             .map(|_| Padded(UnsafeCell::new(Vec::with_capacity(PER_WORKER_CAPACITY))))
             .collect();

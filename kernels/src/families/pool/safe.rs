@@ -1,16 +1,22 @@
 //! The safe ways to get objects: allocation per operation, a `Vec`-backed pool with a drop
-//! guard, an index slab, and for rayon workers a shared `Mutex`, per-worker `Mutex`es and
-//! crossbeam's `ArrayQueue`.
+//! guard, an index slab, and for rayon workers a shared `Mutex`, per-worker `Mutex`es,
+//! crossbeam's `ArrayQueue`, and per-thread free lists without locks: a `thread_local!` and the
+//! `thread_local` crate's `ThreadLocal`. (rayon's `map_init`, the other idiom, needs no pool
+//! type: see `pool_rayon`.)
 
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::LocalKey;
 
 use crossbeam_queue::ArrayQueue;
 use rayon::ThreadPool;
+use thread_local::ThreadLocal;
 
-use super::{LocalPool, Padded, PoolObject, SharedPool, operate};
+use super::{
+    LocalPool, Message, PER_WORKER_CAPACITY, Padded, PoolObject, Scratch, SharedPool, operate,
+};
 
 /// No pool: a fresh object for every operation.
 #[derive(Debug)]
@@ -31,12 +37,12 @@ impl<T: PoolObject> LocalPool for AllocPerOp<T> {
 /// No pool, on rayon workers: a fresh object for every operation.
 #[derive(Debug)]
 pub struct AllocPerOpShared<T> {
-    threads: ThreadPool,
+    threads: Arc<ThreadPool>,
     _objects: PhantomData<fn() -> T>,
 }
 
 impl<T: PoolObject> SharedPool for AllocPerOpShared<T> {
-    fn new(threads: ThreadPool) -> Self {
+    fn new(threads: Arc<ThreadPool>) -> Self {
         Self {
             threads,
             _objects: PhantomData,
@@ -160,12 +166,12 @@ impl<T: PoolObject> LocalPool for IndexSlab<T> {
 /// One free list behind one lock, shared by every worker.
 #[derive(Debug)]
 pub struct SharedMutex<T> {
-    threads: ThreadPool,
+    threads: Arc<ThreadPool>,
     free: Mutex<Vec<T>>,
 }
 
 impl<T: PoolObject> SharedPool for SharedMutex<T> {
-    fn new(threads: ThreadPool) -> Self {
+    fn new(threads: Arc<ThreadPool>) -> Self {
         Self {
             threads,
             free: Mutex::new(Vec::new()),
@@ -197,7 +203,7 @@ impl<T: PoolObject> SharedPool for SharedMutex<T> {
 /// A free list per worker, each behind its own (uncontended) lock.
 #[derive(Debug)]
 pub struct PerWorkerMutex<T> {
-    threads: ThreadPool,
+    threads: Arc<ThreadPool>,
     slots: Box<[Padded<Mutex<Vec<T>>>]>,
 }
 
@@ -209,7 +215,7 @@ impl<T: PoolObject> PerWorkerMutex<T> {
 }
 
 impl<T: PoolObject> SharedPool for PerWorkerMutex<T> {
-    fn new(threads: ThreadPool) -> Self {
+    fn new(threads: Arc<ThreadPool>) -> Self {
         let slots = (0..threads.current_num_threads())
             .map(|_| Padded(Mutex::new(Vec::new())))
             .collect();
@@ -238,12 +244,12 @@ impl<T: PoolObject> SharedPool for PerWorkerMutex<T> {
 /// released object is dropped.
 #[derive(Debug)]
 pub struct QueuePool<T> {
-    threads: ThreadPool,
+    threads: Arc<ThreadPool>,
     free: ArrayQueue<T>,
 }
 
 impl<T: PoolObject> SharedPool for QueuePool<T> {
-    fn new(threads: ThreadPool) -> Self {
+    fn new(threads: Arc<ThreadPool>) -> Self {
         // Room for every worker's object plus slack, so no release is dropped in steady state.
         let capacity = 4 * threads.current_num_threads();
         Self {
@@ -261,6 +267,95 @@ impl<T: PoolObject> SharedPool for QueuePool<T> {
         let checksum = operate(&mut object, op);
         // Full: the object is dropped, as a bounded pool does.
         let _ = self.free.push(object);
+        checksum
+    }
+}
+
+/// Keeps `object` in `free` if there is room (as every per-worker pool does), dropping it
+/// otherwise.
+fn keep<T>(free: &mut Vec<T>, object: T) {
+    if free.len() < PER_WORKER_CAPACITY {
+        free.push(object);
+    }
+}
+
+/// An object type with a free list per thread in a `thread_local!`. A static cannot be generic,
+/// so each object type declares its own.
+pub trait ThreadFreeList: PoolObject {
+    /// The calling thread's free objects of this type.
+    fn free_list() -> &'static LocalKey<RefCell<Vec<Self>>>;
+}
+
+macro_rules! thread_free_list {
+    ($($object:ty),*) => {$(
+        impl ThreadFreeList for $object {
+            fn free_list() -> &'static LocalKey<RefCell<Vec<Self>>> {
+                thread_local! {
+                    static FREE: RefCell<Vec<$object>> = const { RefCell::new(Vec::new()) };
+                }
+                &FREE
+            }
+        }
+    )*};
+}
+
+thread_free_list!(Scratch, Message);
+
+/// A free list per thread in a `thread_local!`: no lock, one `RefCell` flag. The lists belong
+/// to the threads, not to the pool, so every pool of one object type on a thread shares them.
+#[derive(Debug)]
+pub struct ThreadLocalMacro<T> {
+    threads: Arc<ThreadPool>,
+    _objects: PhantomData<fn() -> T>,
+}
+
+impl<T: ThreadFreeList> SharedPool for ThreadLocalMacro<T> {
+    fn new(threads: Arc<ThreadPool>) -> Self {
+        Self {
+            threads,
+            _objects: PhantomData,
+        }
+    }
+
+    fn threads(&self) -> &ThreadPool {
+        &self.threads
+    }
+
+    fn op(&self, op: u64) -> u64 {
+        let popped = T::free_list().with_borrow_mut(Vec::pop);
+        let mut object = popped.unwrap_or_else(T::fresh);
+        let checksum = operate(&mut object, op);
+        T::free_list().with_borrow_mut(|free| keep(free, object));
+        checksum
+    }
+}
+
+/// A free list per thread in the `thread_local` crate's `ThreadLocal`: per-pool state looked up
+/// by thread, no lock, one `RefCell` flag.
+#[derive(Debug)]
+pub struct ThreadLocalCrate<T: Send> {
+    threads: Arc<ThreadPool>,
+    free: ThreadLocal<RefCell<Vec<T>>>,
+}
+
+impl<T: PoolObject> SharedPool for ThreadLocalCrate<T> {
+    fn new(threads: Arc<ThreadPool>) -> Self {
+        Self {
+            threads,
+            free: ThreadLocal::new(),
+        }
+    }
+
+    fn threads(&self) -> &ThreadPool {
+        &self.threads
+    }
+
+    fn op(&self, op: u64) -> u64 {
+        let free = self.free.get_or_default();
+        let popped = free.borrow_mut().pop();
+        let mut object = popped.unwrap_or_else(T::fresh);
+        let checksum = operate(&mut object, op);
+        keep(&mut free.borrow_mut(), object);
         checksum
     }
 }
