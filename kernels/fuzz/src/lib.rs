@@ -6,6 +6,7 @@
 //! refuses an input must have declared the precondition it failed. A disagreement or a crash is
 //! a finding: libFuzzer saves the input under `artifacts/`.
 
+use kernels::families::index::{Lookups, inputs as index_inputs};
 use kernels::families::pool::{ObjectKind, Workload, inputs as pool_inputs};
 use kernels::{Input, family};
 
@@ -50,4 +51,29 @@ pub fn pool_input(data: &[u8]) -> Input {
         threads: 1 + usize::from(byte(0) >> 1 & 1),
     };
     pool_inputs::input(object.as_str(), workload)
+}
+
+/// Lookups read from the fuzzer's bytes: the first byte is the table's length, the next that
+/// many bytes its values, the rest the keys, one byte each. `None` when a key is out of bounds,
+/// after checking that `Lookups::new` refused exactly the keys it should.
+///
+/// # Panics
+///
+/// If `Lookups::new` accepts a key out of bounds or refuses one in bounds.
+pub fn index_input(data: &[u8]) -> Option<Input> {
+    let (&len, rest) = data.split_first()?;
+    let (values, keys) = rest.split_at(usize::from(len).min(rest.len()));
+    let table: Vec<u32> = values.iter().map(|&v| u32::from(v) * 0x0101_0101).collect();
+    let keys: Vec<u32> = keys.iter().map(|&k| u32::from(k)).collect();
+    let first_out = keys.iter().position(|&k| k as usize >= table.len());
+    match Lookups::new(table, keys) {
+        Ok(lookups) => {
+            assert_eq!(first_out, None, "Lookups::new accepted a key out of bounds");
+            Some(index_inputs::input("fuzz", lookups))
+        }
+        Err(e) => {
+            assert_eq!(Some(e.position), first_out, "Lookups::new refused {e}");
+            None
+        }
+    }
 }

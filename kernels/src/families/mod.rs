@@ -4,6 +4,7 @@
 
 pub mod cast;
 pub mod floor;
+pub mod index;
 pub mod pool;
 pub mod serial;
 pub mod text;
@@ -23,6 +24,7 @@ pub static FAMILIES: &[&Family] = &[
     &pool::pool_rayon::POOL_RAYON,
     &serial::serial_encode::SERIAL_ENCODE,
     &serial::serial_decode::SERIAL_DECODE,
+    &index::INDEX,
 ];
 
 /// Looks a family up by name.

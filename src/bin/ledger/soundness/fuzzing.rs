@@ -15,6 +15,7 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("cast", &["cast", "cast_u64"]),
     ("serial", &["serial_encode", "serial_decode"]),
     ("pool", &["pool", "pool_rayon"]),
+    ("index", &["index"]),
 ];
 
 /// One bounded run of a differential fuzz target; a mismatch or crash is a finding.
