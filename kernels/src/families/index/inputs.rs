@@ -51,3 +51,29 @@ pub fn specs() -> Vec<InputSpec> {
         })
         .collect()
 }
+
+/// Small lookups at the edges, for the checkers (Miri, AddressSanitizer) and the tests: no
+/// keys, a table of one entry, the first and last entries read repeatedly, and every entry of a
+/// 64-entry table in both directions, so that a read one past the end would be seen.
+pub fn edge_cases() -> Vec<Input> {
+    let table = |len: u32| {
+        (0..len)
+            .map(|i| i.wrapping_mul(0x9E37_79B9))
+            .collect::<Vec<_>>()
+    };
+    let cases: [(Vec<u32>, Vec<u32>); 6] = [
+        (vec![], vec![]),
+        (table(1), vec![]),
+        (table(1), vec![0; 9]),
+        (table(3), vec![2, 0, 2, 2, 1, 0, 2]),
+        (table(64), (0..64).collect()),
+        (table(64), (0..64).rev().chain([63, 0, 63]).collect()),
+    ];
+    cases
+        .into_iter()
+        .map(|(table, keys)| match Lookups::new(table, keys) {
+            Ok(lookups) => input("edge", lookups),
+            Err(e) => unreachable!("edge-case keys are in bounds: {e}"),
+        })
+        .collect()
+}
