@@ -117,8 +117,28 @@ pub enum Digest {
         /// Wrapping sum of every operation's checksum.
         checksum: u64,
     },
+    /// A filled buffer: its length and a hash of its bytes ([`hash_bytes`]).
+    Bytes {
+        /// Length of the buffer.
+        len: usize,
+        /// Hash of every byte in its place.
+        hash: u64,
+    },
     /// A floor's read-only pass; not a candidate, so never compared with the others.
     Floor(u64),
+}
+
+/// A hash of `bytes` in which every byte and its position count, for comparing outputs (not
+/// for security). Computed outside timing.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    use crate::generate::{SEED, mix};
+    let (words, tail) = bytes.as_chunks::<8>();
+    let hash = words
+        .iter()
+        .fold(SEED, |h, word| mix(h ^ u64::from_le_bytes(*word)));
+    let mut last = [0u8; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    mix(hash ^ u64::from_le_bytes(last) ^ (tail.len() as u64) << 59)
 }
 
 impl fmt::Display for Digest {
@@ -136,6 +156,7 @@ impl fmt::Display for Digest {
             Self::Workload { ops, checksum } => {
                 write!(f, "{ops} operations, checksum = {checksum:#x}")
             }
+            Self::Bytes { len, hash } => write!(f, "{len} bytes, hash = {hash:#x}"),
             Self::Floor(v) => write!(f, "floor pass, fold = {v:#x}"),
         }
     }

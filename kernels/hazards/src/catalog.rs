@@ -180,6 +180,19 @@ pub const HAZARDS: &[Hazard] = &[
             code: "E0381",
         },
     },
+    Hazard {
+        id: "h11-set-len-before-write",
+        title: "Vec::set_len before the bytes are written, then a short read",
+        family: "uninit",
+        reproduce: mistakes::set_len_before_write,
+        sanitizer: Sanitizer::Address,
+        otherwise: "the bytes are inside the allocation, so AddressSanitizer cannot see them; \
+                    clippy's uninit_vec lint (deny by default) flags set_len right after \
+                    with_capacity, and MemorySanitizer (not run here) the read; set_len only \
+                    after writing (spare_capacity_mut), or safe read_to_end / extend, which grow \
+                    the length by what was written",
+        safe: SafeWay::Refuses(safe_ways::set_len_before_write),
+    },
 ];
 
 /// A hazard by id.

@@ -214,3 +214,24 @@ pub fn read_uninit() -> String {
     let sum: u64 = black_box(words).iter().fold(0, |a, &w| a.wrapping_add(w));
     format!("summed an uninitialised slot to {sum:#x}")
 }
+
+/// 11. Sets a buffer's length before writing it, then a short read leaves most of it unwritten.
+#[allow(
+    clippy::uninit_vec,
+    reason = "the mistake clippy's uninit_vec lint exists for, made on purpose"
+)]
+pub fn set_len_before_write() -> String {
+    let source: &[u8] = b"abc";
+    let mut buffer: Vec<u8> = Vec::with_capacity(16);
+    // SAFETY: needs the first 16 bytes to be initialised. Broken: nothing has been written yet,
+    // and the read below writes only 3 of them.
+    unsafe { buffer.set_len(16) };
+    let read = std::io::Read::read(&mut black_box(source), &mut buffer).unwrap_or(0);
+    let sum = black_box(&buffer)
+        .iter()
+        .fold(0u64, |a, &b| a.wrapping_add(u64::from(b)));
+    format!(
+        "read {read} bytes into a 16-byte buffer and summed all {} to {sum}",
+        buffer.len()
+    )
+}

@@ -77,3 +77,22 @@ pub fn repr_rust_offset() -> Result<String, String> {
          reads other fields and padding"
     ))
 }
+
+/// 11. `read_to_end` grows the buffer by what was read; the rest of the capacity stays unreachable.
+pub fn set_len_before_write() -> Result<String, String> {
+    let mut buffer: Vec<u8> = Vec::with_capacity(16);
+    let read = std::io::Read::read_to_end(&mut black_box(&b"abc"[..]), &mut buffer)
+        .map_err(|e| e.to_string())?;
+    if buffer.len() == read && read == 3 {
+        Ok(format!(
+            "read_to_end left the buffer {read} bytes long, the bytes read; its other {} bytes \
+             of capacity cannot be reached",
+            buffer.capacity() - read
+        ))
+    } else {
+        Err(format!(
+            "read {read} bytes but the buffer is {} long",
+            buffer.len()
+        ))
+    }
+}

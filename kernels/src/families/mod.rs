@@ -3,11 +3,13 @@
 //! adding one is a folder and one line in [`FAMILIES`].
 
 pub mod cast;
+pub mod dispatch;
 pub mod floor;
 pub mod index;
 pub mod pool;
 pub mod serial;
 pub mod text;
+pub mod uninit;
 
 use crate::family::{Family, Variant};
 
@@ -25,6 +27,8 @@ pub static FAMILIES: &[&Family] = &[
     &serial::serial_encode::SERIAL_ENCODE,
     &serial::serial_decode::SERIAL_DECODE,
     &index::INDEX,
+    &uninit::UNINIT,
+    &dispatch::DISPATCH,
 ];
 
 /// Looks a family up by name.

@@ -16,6 +16,8 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("serial", &["serial_encode", "serial_decode"]),
     ("pool", &["pool", "pool_rayon"]),
     ("index", &["index"]),
+    ("uninit", &["uninit"]),
+    ("dispatch", &["dispatch"]),
 ];
 
 /// One bounded run of a differential fuzz target; a mismatch or crash is a finding.

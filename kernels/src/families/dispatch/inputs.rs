@@ -1,0 +1,63 @@
+//! Dispatch inputs: shape `mixed` is shapes of the five types in random order (the type of the
+//! next value cannot be predicted); shape `runs` is the same types in runs of 64 (it can).
+//! Sizes are numbers of shapes.
+
+use super::{Circle, Polygon, Rect, Shape, Shapes, Square, Triangle};
+use crate::generate::Rng;
+use crate::{Input, InputName, InputSpec, Unit};
+
+/// The shape counts every input is generated at.
+pub const COUNTS: [usize; 4] = [16, 1_000, 64_000, 1_000_000];
+
+/// `count` shapes of `kind` (`mixed` or `runs`).
+pub fn generate(kind: &str, count: usize) -> Shapes {
+    let mut rng = Rng::new(&format!("dispatch/{kind}"));
+    let size = |rng: &mut Rng| 1 + rng.below(1000) as u32;
+    let shapes = (0..count)
+        .map(|i| {
+            let which = if kind == "runs" {
+                (i / 64) % 5
+            } else {
+                rng.below(5)
+            };
+            match which {
+                0 => Shape::Circle(Circle { r: size(&mut rng) }),
+                1 => Shape::Rect(Rect {
+                    w: size(&mut rng),
+                    h: size(&mut rng),
+                }),
+                2 => Shape::Triangle(Triangle {
+                    b: size(&mut rng),
+                    h: size(&mut rng),
+                }),
+                3 => Shape::Square(Square { s: size(&mut rng) }),
+                _ => Shape::Polygon(Polygon {
+                    n: 3 + rng.below(10) as u32,
+                    s: size(&mut rng),
+                }),
+            }
+        })
+        .collect();
+    Shapes(shapes)
+}
+
+/// The input carrying `shapes` under `shape`.
+pub fn input(shape: &str, shapes: Shapes) -> Input {
+    let count = shapes.0.len();
+    Input::of_workload(InputName::counted(shape, count, Unit::Operations), shapes)
+}
+
+/// Both kinds at every count.
+pub fn specs() -> Vec<InputSpec> {
+    ["mixed", "runs"]
+        .into_iter()
+        .flat_map(|kind| {
+            COUNTS.into_iter().map(move |count| {
+                InputSpec::new(
+                    InputName::counted(kind, count, Unit::Operations),
+                    move || input(kind, generate(kind, count)),
+                )
+            })
+        })
+        .collect()
+}
