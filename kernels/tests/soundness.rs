@@ -8,8 +8,9 @@
 //! Each variant runs on its family's generated inputs up to `LEDGER_SOUNDNESS_MAX` units
 //! (default: 256 under Miri, 1 MiB natively, so AddressSanitizer sees realistic sizes), and for
 //! the byte families on every length up to 20 (Miri) or 72 at every offset from 0 to 8, where
-//! alignment and tail handling go wrong, and for `index` on lookups at a table's edges. Its
-//! output is checked against the safe reference.
+//! alignment and tail handling go wrong, and for `index` and `dispatch` on their edge cases
+//! (keys at a table's ends, each shape type alone). Its output is checked against the safe
+//! reference.
 //! The last line printed, `soundness: family/variant: N inputs`, tells the script how much ran.
 
 use kernels::{Family, Input, Variant, unsafe_variants};
@@ -33,6 +34,16 @@ fn selected() -> Vec<(&'static Family, &'static Variant)> {
         Err(_) => all
             .filter(|(f, _)| !(cfg!(miri) && f.spawns_threads))
             .collect(),
+    }
+}
+
+/// The edges of the families whose inputs are workloads rather than bytes: keys at a table's
+/// ends, each shape type alone.
+fn workload_edge_cases(family: &Family) -> Vec<Input> {
+    match family.name {
+        "index" => kernels::families::index::inputs::edge_cases(),
+        "dispatch" => kernels::families::dispatch::inputs::edge_cases(),
+        _ => Vec::new(),
     }
 }
 
@@ -78,11 +89,8 @@ fn each_unsafe_variant_agrees_with_its_reference() {
                 }
             }
         }
-        // Families of workloads have their own edges (keys at a table's ends).
-        if family.name == "index" {
-            for input in kernels::families::index::inputs::edge_cases() {
-                ran += usize::from(check(family, variant, &input));
-            }
+        for input in workload_edge_cases(family) {
+            ran += usize::from(check(family, variant, &input));
         }
         assert!(
             ran > 0,

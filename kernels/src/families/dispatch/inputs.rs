@@ -61,3 +61,28 @@ pub fn specs() -> Vec<InputSpec> {
         })
         .collect()
 }
+
+/// Small sequences at the edges, for the checkers (Miri, AddressSanitizer) and the tests: none,
+/// each type alone, one of each in both orders, and sizes at both ends of `u32`.
+pub fn edge_cases() -> Vec<Input> {
+    let one_of_each = |size: u32| {
+        vec![
+            Shape::Circle(Circle { r: size }),
+            Shape::Rect(Rect { w: size, h: 3 }),
+            Shape::Triangle(Triangle { b: size, h: 5 }),
+            Shape::Square(Square { s: size }),
+            Shape::Polygon(Polygon { n: 7, s: size }),
+        ]
+    };
+    let mut cases = vec![Vec::new()];
+    cases.extend(one_of_each(9).into_iter().map(|shape| vec![shape; 3]));
+    let mut both_orders = one_of_each(1000);
+    both_orders.extend(one_of_each(1).into_iter().rev());
+    cases.push(both_orders);
+    cases.push(one_of_each(u32::MAX));
+    cases.push(one_of_each(0));
+    cases
+        .into_iter()
+        .map(|shapes| input("edge", Shapes(shapes)))
+        .collect()
+}
