@@ -86,11 +86,16 @@ fn text_variants_agree_on_the_classic_documents() {
 
 /// Every byte family on every length up to 20 (Miri) or 72 at the given offsets, where
 /// alignment and tail handling go wrong; split in two tests to spread them over the cores.
+/// Under Miri `uninit` is left to tests/uninit.rs, which sweeps every short length of both
+/// its producers (here it would only copy).
 fn byte_families_agree_on_every_short_length(offsets: std::ops::Range<usize>) {
     let max_len = if cfg!(miri) { 20 } else { 72 };
     let bytes = kernels::families::cast::inputs::generate(max_len);
     let ascii = kernels::families::text::inputs::generate("mixed", max_len);
-    for f in FAMILIES.iter().filter(|f| f.takes_files) {
+    for f in FAMILIES
+        .iter()
+        .filter(|f| f.takes_files && !(cfg!(miri) && f.name == "uninit"))
+    {
         for len in 0..=max_len {
             for offset in offsets.clone() {
                 check_all(f, &Input::new("random", &bytes[..len], offset));
