@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::check_all;
+use common::{check_sweep, swept_candidates};
 use kernels::families::pool::inputs::input;
 use kernels::families::pool::raw::WorkerTable;
 use kernels::families::pool::{ObjectKind, PoolObject, Scratch, SharedPool, Workload};
@@ -24,13 +24,11 @@ const THREADS: &[usize] = if cfg!(miri) { &[1, 2] } else { &[1, 2, 3, 8] };
 /// One test per object kind (and thread count, where rayon runs), so that a runner with a
 /// process per test (nextest under Miri) spreads them over the cores.
 ///
-/// Under Miri the rayon sweeps check the unsafe variants only (each against the reference):
-/// a rayon variant costs about 20 s there per sweep, and the safe ones differ only in which
-/// safe pool API they call. Every variant still runs under Miri once, in
-/// `rayon_repeated_runs_reuse_the_pool_and_agree`, and in every sweep natively.
+/// Under Miri the sweeps check the unsafe variants only (`common::swept`; a rayon variant costs
+/// about 20 s there per sweep). Every variant still runs under Miri once, in
+/// `*_repeated_runs_reuse_the_pool_and_agree`, and in every sweep natively.
 fn every_variant_agrees_on_every_workload(name: &str, object: ObjectKind, threads: &[usize]) {
     let f = family(name).expect("family is registered");
-    let unsafe_only = cfg!(miri) && f.spawns_threads;
     for &ops in OPS {
         for &threads in threads {
             let workload = Workload {
@@ -38,16 +36,8 @@ fn every_variant_agrees_on_every_workload(name: &str, object: ObjectKind, thread
                 ops,
                 threads,
             };
-            let input = input("test", workload);
-            if unsafe_only {
-                for variant in f.variants.iter().filter(|v| v.kind.is_unsafe()) {
-                    let took = f.check(variant, &input);
-                    assert_eq!(took, Ok(true), "{name}/{} {workload:?}", variant.name);
-                }
-            } else {
-                let accepted = check_all(f, &input);
-                assert_eq!(accepted, f.variants.len(), "{name} {workload:?}");
-            }
+            let accepted = check_sweep(f, &input("test", workload));
+            assert_eq!(accepted, swept_candidates(f), "{name} {workload:?}");
         }
     }
 }

@@ -49,6 +49,33 @@ pub fn check_all(family: &Family, input: &Input) -> usize {
     accepted
 }
 
+/// The variants a sweep checks: every one natively; under Miri the unsafe ones only, each
+/// against the reference. Miri is there for the unsafe code; the safe variants' agreement is
+/// checked natively on the same inputs, and under Miri on the generated inputs
+/// (`all_variants_agree_on_generated_inputs`), which keeps the test command within its budget.
+pub fn swept(family: &Family) -> impl Iterator<Item = &'static kernels::Variant> {
+    family
+        .measured()
+        .filter(|v| !cfg!(miri) || v.kind.is_unsafe())
+}
+
+/// Like [`check_all`], over [`swept`] variants; returns how many candidates accepted `input`.
+pub fn check_sweep(family: &Family, input: &Input) -> usize {
+    let mut accepted = 0;
+    for variant in swept(family) {
+        match family.check(variant, input) {
+            Ok(ran) => accepted += usize::from(ran && variant.kind != Kind::Floor),
+            Err(e) => panic!("{}: {e}", variant.name),
+        }
+    }
+    accepted
+}
+
+/// How many candidates a sweep checks (all of them natively; the unsafe ones under Miri).
+pub fn swept_candidates(family: &Family) -> usize {
+    swept(family).filter(|v| v.kind != Kind::Floor).count()
+}
+
 /// The reference's digest for `input`.
 pub fn reference_digest(family: &Family, input: &Input) -> Digest {
     match family.reference().bind(input) {
