@@ -6,7 +6,7 @@
 mod common;
 
 use common::{check_all, check_sweep, proptest_config, swept_candidates};
-use kernels::families::dispatch::inputs::{edge_cases, generate, input};
+use kernels::families::dispatch::inputs::{edge_cases, generate, input, shape_of};
 use kernels::families::dispatch::raw::Erased;
 use kernels::families::dispatch::{Circle, Polygon, Rect, Shape, Shapes, Square, Triangle};
 use kernels::{Digest, family};
@@ -86,13 +86,7 @@ proptest! {
     ) {
         let shapes = picks
             .into_iter()
-            .map(|(which, a, b)| match which {
-                0 => Shape::Circle(Circle { r: a }),
-                1 => Shape::Rect(Rect { w: a, h: b }),
-                2 => Shape::Triangle(Triangle { b: a, h: b }),
-                3 => Shape::Square(Square { s: a }),
-                _ => Shape::Polygon(Polygon { n: 3 + a % 10, s: b }),
-            })
+            .map(|(which, a, b)| shape_of(which, a, b))
             .collect();
         check(shapes);
     }

@@ -6,9 +6,7 @@
 //! refuses an input must have declared the precondition it failed. A disagreement or a crash is
 //! a finding: libFuzzer saves the input under `artifacts/`.
 
-use kernels::families::dispatch::{
-    Circle, Polygon, Rect, Shape, Shapes, Square, Triangle, inputs as dispatch_inputs,
-};
+use kernels::families::dispatch::{Shapes, inputs as dispatch_inputs};
 use kernels::families::index::{Lookups, inputs as index_inputs};
 use kernels::families::pool::{ObjectKind, Workload, inputs as pool_inputs};
 use kernels::{Input, family};
@@ -89,13 +87,7 @@ pub fn dispatch_input(data: &[u8]) -> Input {
         .map(|c| {
             let a = u32::from(u16::from_le_bytes([c[1], c[2]]));
             let b = u32::from(u16::from_le_bytes([c[3], c[4]]));
-            match c[0] % 5 {
-                0 => Shape::Circle(Circle { r: a }),
-                1 => Shape::Rect(Rect { w: a, h: b }),
-                2 => Shape::Triangle(Triangle { b: a, h: b }),
-                3 => Shape::Square(Square { s: a }),
-                _ => Shape::Polygon(Polygon { n: 3 + a % 10, s: b }),
-            }
+            dispatch_inputs::shape_of(c[0], a, b)
         })
         .collect();
     dispatch_inputs::input("fuzz", Shapes(shapes))

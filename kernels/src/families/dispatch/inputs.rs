@@ -41,6 +41,21 @@ pub fn generate(kind: &str, count: usize) -> Shapes {
     Shapes(shapes)
 }
 
+/// The shape of type `which % 5` (circle, rectangle, triangle, square, polygon) with sizes
+/// `a` and `b` (a polygon has 3 + `a % 10` sides); how fuzzers and property tests make shapes.
+pub fn shape_of(which: u8, a: u32, b: u32) -> Shape {
+    match which % 5 {
+        0 => Shape::Circle(Circle { r: a }),
+        1 => Shape::Rect(Rect { w: a, h: b }),
+        2 => Shape::Triangle(Triangle { b: a, h: b }),
+        3 => Shape::Square(Square { s: a }),
+        _ => Shape::Polygon(Polygon {
+            n: 3 + a % 10,
+            s: b,
+        }),
+    }
+}
+
 /// The input carrying `shapes` under `shape`.
 pub fn input(shape: &str, shapes: Shapes) -> Input {
     let count = shapes.0.len();
