@@ -204,6 +204,15 @@ pub struct Family {
     /// Whether its variants start threads (rayon workers): such runs need a checker that
     /// understands threads (Miri's Tree Borrows pass, whole-program instruction counts).
     pub spawns_threads: bool,
+    /// Small inputs at the edges of a family whose inputs are workloads rather than bytes (keys
+    /// at a table's ends, each shape type alone), for the checkers and the tests; byte families
+    /// get every short length at every offset instead, and need none.
+    pub edge_cases: fn() -> Vec<Input>,
+}
+
+/// The `edge_cases` of a family that needs none.
+pub fn no_edge_cases() -> Vec<Input> {
+    Vec::new()
 }
 
 impl Family {

@@ -8,8 +8,8 @@
 //! Each variant runs on its family's generated inputs up to `LEDGER_SOUNDNESS_MAX` units
 //! (default: 256 under Miri, 1 MiB natively, so AddressSanitizer sees realistic sizes), and for
 //! the byte families on every length up to 20 (Miri) or 72 at every offset from 0 to 8, where
-//! alignment and tail handling go wrong, and for `index` and `dispatch` on their edge cases
-//! (keys at a table's ends, each shape type alone). Its output is checked against the safe
+//! alignment and tail handling go wrong, and on each family's `edge_cases` (keys at a table's
+//! ends, each shape type alone). Its output is checked against the safe
 //! reference.
 //! The last line printed, `soundness: family/variant: N inputs`, tells the script how much ran.
 
@@ -34,16 +34,6 @@ fn selected() -> Vec<(&'static Family, &'static Variant)> {
         Err(_) => all
             .filter(|(f, _)| !(cfg!(miri) && f.spawns_threads))
             .collect(),
-    }
-}
-
-/// The edges of the families whose inputs are workloads rather than bytes: keys at a table's
-/// ends, each shape type alone.
-fn workload_edge_cases(family: &Family) -> Vec<Input> {
-    match family.name {
-        "index" => kernels::families::index::inputs::edge_cases(),
-        "dispatch" => kernels::families::dispatch::inputs::edge_cases(),
-        _ => Vec::new(),
     }
 }
 
@@ -89,7 +79,7 @@ fn each_unsafe_variant_agrees_with_its_reference() {
                 }
             }
         }
-        for input in workload_edge_cases(family) {
+        for input in (family.edge_cases)() {
             ran += usize::from(check(family, variant, &input));
         }
         assert!(

@@ -20,4 +20,5 @@ pub static CAST_U64: Family = Family {
     inputs: super::inputs::specs::<u64>,
     takes_files: true,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

@@ -222,4 +222,5 @@ pub static CAST: Family = Family {
     inputs: inputs::specs::<u32>,
     takes_files: true,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

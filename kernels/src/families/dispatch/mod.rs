@@ -245,4 +245,5 @@ pub static DISPATCH: Family = Family {
     inputs: inputs::specs,
     takes_files: false,
     spawns_threads: false,
+    edge_cases: inputs::edge_cases,
 };

@@ -197,4 +197,5 @@ pub static INDEX: Family = Family {
     inputs: inputs::specs,
     takes_files: false,
     spawns_threads: false,
+    edge_cases: inputs::edge_cases,
 };

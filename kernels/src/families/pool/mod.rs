@@ -292,4 +292,5 @@ pub static POOL: Family = Family {
     inputs: inputs::local_specs,
     takes_files: false,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

@@ -234,4 +234,5 @@ pub static POOL_RAYON: Family = Family {
     inputs: super::inputs::parallel_specs,
     takes_files: false,
     spawns_threads: true,
+    edge_cases: crate::family::no_edge_cases,
 };

@@ -132,4 +132,5 @@ pub static SERIAL_DECODE: Family = Family {
     inputs: super::inputs::decode_specs,
     takes_files: false,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

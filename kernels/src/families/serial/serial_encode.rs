@@ -118,4 +118,5 @@ pub static SERIAL_ENCODE: Family = Family {
     inputs: super::inputs::encode_specs,
     takes_files: false,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

@@ -136,4 +136,5 @@ pub static TEXT: Family = Family {
     inputs: inputs::specs,
     takes_files: true,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };

@@ -182,4 +182,5 @@ pub static UNINIT: Family = Family {
     inputs: inputs::specs,
     takes_files: true,
     spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
 };
