@@ -312,6 +312,7 @@ fn measure_case(
 ) -> anyhow::Result<()> {
     let mut benches = Vec::new();
     let mut refused = Vec::new();
+    let mut placement = Placement::new(seed, family, input);
     for variant in family.measured() {
         match family.verify(variant, input) {
             Ok(_) => {}
@@ -326,6 +327,7 @@ fn measure_case(
         } else {
             Role::Floor
         };
+        placement.shift();
         benches.push(bench(
             variant.name,
             role,
@@ -336,6 +338,7 @@ fn measure_case(
     }
     let reference = family.reference();
     let expected = reference.bind(input)?.run_once();
+    placement.shift();
     let mut copy = family.reference_copy.bind(input).map_err(|reason| {
         anyhow::anyhow!(
             "{}: the reference copy refuses {}: {reason}",
@@ -350,6 +353,7 @@ fn measure_case(
         );
     }
     benches.push(bench(COPY_ARM, Role::CopyControl, reference.name, copy, 1));
+    placement.shift();
     benches.push(bench(
         TWICE_ARM,
         Role::TwiceControl,
@@ -381,6 +385,42 @@ fn measure_case(
         }))?;
     }
     Ok(())
+}
+
+/// Where each arm's state lands on the heap, drawn afresh in every process.
+///
+/// An arm's time can depend on the address of its own state, not only on its code: the harness
+/// once stored each call's result into the arm's state, and the arm bound second in a family's
+/// list ran its calls up to 70% slower than the same code bound elsewhere, in every process
+/// alike. `Bound::run` no longer does that, but a fixture's state is the arm's own by nature.
+/// A spacer of random size allocated before each arm is bound moves what the arm allocates next
+/// (the allocator hands out small blocks in order), so whatever luck an address carries differs
+/// between processes and shows in the interval instead of biasing one arm in all of them.
+struct Placement {
+    rng: Rng,
+    spacers: Vec<Vec<u8>>,
+}
+
+impl Placement {
+    /// Spacers up to 4 KiB: every offset within a page, in steps of the allocator's 16 bytes.
+    const STEPS: usize = 256;
+
+    fn new(seed: u64, family: &Family, input: &Input) -> Self {
+        Self {
+            rng: Rng::new(&format!(
+                "placement/{seed}/{}/{}",
+                family.name,
+                input.name()
+            )),
+            spacers: Vec::new(),
+        }
+    }
+
+    /// Allocates the next spacer, kept until the case ends.
+    fn shift(&mut self) {
+        let spacer = vec![0u8; 16 * (1 + self.rng.below(Self::STEPS))];
+        self.spacers.push(std::hint::black_box(spacer));
+    }
 }
 
 fn bench<'a>(name: &str, role: Role, variant: &str, bound: Bound<'a>, work: u64) -> Bench<'a> {
