@@ -88,14 +88,17 @@ pub fn rule_text() -> String {
          rounds per process, in several fresh processes. Every loop starts at a 64-byte \
          boundary, and each process runs its own link order of the code (scripts/bench.sh), so \
          that where the linker happened to put a loop is spread over the processes instead of \
-         deciding the verdict. Each process's pair, the fastest safe \
+         deciding the verdict; each arm's state also lands at a random heap offset in each \
+         process, for the same reason. Each process's pair, the fastest safe \
          and the fastest like-for-like unsafe variant, is picked by the other processes and \
          timed by this one, so the noise that picks a pair does not also judge it. Speedup = \
          that process's mean time of the safe pick / mean time of the unsafe pick; the 95% interval is a Student-t interval over the processes' log speedups (the \
          process, not the round, is the unit of replication). With a practical margin of \
          {pct:.0}%: pays when the whole interval is above {:.2}; safe wins when it is below \
          {:.3}; equivalent when it lies inside [{:.3}, {:.2}]; inconclusive otherwise, with the \
-         processes that would likely settle it. Controls calibrate each run: a separately \
+         processes that would likely settle it. A difference close to the margin itself \
+         reads equivalent in some runs and inconclusive in others while its interval barely \
+         moves: read the interval, not only the word. Controls calibrate each run: a separately \
          compiled copy of the reference must read equivalent to it, and the reference doing its \
          work twice must read 2x within the margin; a family whose controls fail is marked \
          unreliable. A variant that skips work the safe code does is never the headline; its \
