@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# aarch64 on an x86_64 machine: cross-build, run the kernels' tests under QEMU, and count
-# instructions per call of every variant under QEMU with the project's counting plugin.
+# aarch64 on an x86_64 machine: cross-build, run the kernels' tests under QEMU, count
+# instructions per call of every variant under QEMU with the project's counting plugin, and
+# disassemble the code each variant's call enters (ledger codegen).
 #
 # Installs what it needs, once: the rustup target aarch64-unknown-linux-gnu, Debian's
-# gcc-aarch64-linux-gnu (linker and guest libc) and qemu-user.
+# gcc-aarch64-linux-gnu (linker and guest libc), binutils-aarch64-linux-gnu (objdump) and
+# qemu-user.
 #
 # Options:
 #   --tests-only      cross-build and run the tests; count nothing
@@ -91,6 +93,15 @@ if ((validate)); then
         "$checks/x86_64-callgrind-default.json" --tolerance 0.01 \
         --out "$checks/agreement-qemu-callgrind.json"
 fi
-step "installing the counts into $results"
+# The cross-built binary reports where its variants' calls enter (it must run, under QEMU, to
+# build the fixtures); its own architecture's objdump reads the code there.
+step "codegen on aarch64: the machine code each variant's call enters"
+ensure_apt aarch64-linux-gnu-objdump=binutils-aarch64-linux-gnu
+entries=target/ledger/qemu/aarch64-entries.json
+qemu-aarch64 -L "$sysroot" "target/$target/release/ledger" codegen --entries >"$entries"
+"$ledger" codegen --binary "target/$target/release/ledger" --entries-from "$entries" \
+    --objdump aarch64-linux-gnu-objdump --out "$staging/codegen/aarch64.json"
+
+step "installing the counts and the codegen into $results"
 "$ledger" results install --stage aarch64 --from "$staging" --into "$results"
-step "done: counts in $results/instructions"
+step "done: counts in $results/instructions, codegen in $results/codegen"

@@ -120,6 +120,12 @@ step "verdicts: the protocol at each headline input${sizes[*]:+ and every size o
 "$ledger" protocol --out "$staging/protocol" --processes "$processes" \
     "${sizes[@]}" "${layout_args[@]}" "${protocol_families[@]}"
 
+# The code the protocol's calls enter, read from the binary it ran (in this link order): the
+# family pages' hot loops, their vector registers and the bounds checks they keep.
+step "codegen: the machine code each variant's call enters (objdump)"
+ensure_apt objdump=binutils
+"$ledger" codegen --out "$staging/codegen/$(uname -m).json"
+
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph
     # goes beside its benchmark's results, where the report links it.

@@ -562,3 +562,103 @@ fn review_exits_non_zero_only_when_nothing_could_be_reviewed() {
     }
     assert_eq!(review["summary"]["unsafe_blocks"], 10);
 }
+
+#[test]
+fn codegen_finds_the_code_every_variant_enters_and_reads_its_loops() {
+    use reports::wire::codegen::CodegenFile;
+    let out = TempFile::new("codegen.json", b"");
+    let output = ledger(&["codegen", "--out", out.path()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file: CodegenFile =
+        serde_json::from_slice(&std::fs::read(&out.0).expect("written")).expect("codegen JSON");
+    assert_eq!(file.arch, std::env::consts::ARCH);
+    for family in kernels::FAMILIES {
+        for variant in family.measured() {
+            let entry = file
+                .entries
+                .iter()
+                .find(|e| e.family == family.name && e.variant == variant.name)
+                .unwrap_or_else(|| panic!("no entry for {}/{}", family.name, variant.name));
+            assert_eq!(entry.missing, None, "{}/{}", family.name, variant.name);
+            let first = &entry.functions[0];
+            assert_eq!(
+                first.instructions.first().map(|i| i.at),
+                Some(first.address),
+                "{}/{}: the entry point's code starts at its address",
+                family.name,
+                variant.name
+            );
+        }
+    }
+    // Read the way the report reads it: the reference of `cast` sums in a loop, and nothing in
+    // `chunks_exact` + `from_le_bytes` needs a bounds check.
+    let ingested_dir = TempFile::new("catalog.json", &ledger(&["list", "--json"]).stdout);
+    let dir = ingested_dir.0.parent().expect("temp dir").to_path_buf();
+    std::fs::create_dir_all(dir.join("codegen")).expect("codegen dir");
+    std::fs::copy(&out.0, dir.join("codegen/x86_64.json")).expect("copied");
+    let ingested = reports::ingest::ingest(&[dir], None);
+    let cast = ingested
+        .catalog
+        .family("cast")
+        .expect("cast in the catalog");
+    let code = reports::analyze::codegen::family_code(cast, &ingested.runs);
+    let row = code[0]
+        .rows
+        .iter()
+        .find(|r| r.variant == "chunks_exact")
+        .expect("chunks_exact read");
+    let hot = row.hot_loop.as_ref().expect("chunks_exact has a loop");
+    assert!(hot.instructions > 0);
+    assert_eq!(hot.bounds_checks, 0, "{:#?}", hot.asm);
+}
+
+#[test]
+fn codegen_says_what_is_wrong_with_its_arguments() {
+    let garbage = TempFile::new("entries.json", b"not json");
+    let output = ledger(&[
+        "codegen",
+        "--out",
+        "/dev/null",
+        "--binary",
+        env!("CARGO_BIN_EXE_ledger"),
+        "--entries-from",
+        garbage.path(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is not `ledger codegen --entries` output"),
+        "{}",
+        stderr(&output)
+    );
+    // Entry points of this build, offered with another binary (this test's own).
+    let entries = TempFile::new("mine.json", &ledger(&["codegen", "--entries"]).stdout);
+    let this_test = std::env::current_exe().expect("the test's path");
+    let output = ledger(&[
+        "codegen",
+        "--out",
+        "/dev/null",
+        "--binary",
+        this_test.to_str().expect("utf-8 path"),
+        "--entries-from",
+        entries.path(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("is not the build whose entry points were given"),
+        "{}",
+        stderr(&output)
+    );
+    let output = ledger(&[
+        "codegen",
+        "--out",
+        "/dev/null",
+        "--objdump",
+        "no-such-objdump",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("install GNU binutils"),
+        "{}",
+        stderr(&output)
+    );
+}

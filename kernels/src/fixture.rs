@@ -16,4 +16,12 @@ pub trait Fixture {
 
     /// The result of the latest run, reduced outside timing (call after `run`).
     fn digest(&mut self) -> Digest;
+
+    /// The address of the function that does the variant's work, whose machine code the
+    /// codegen evidence shows: by default this fixture's [`Fixture::run`]. A fixture whose `run`
+    /// only calls the variant's function through a pointer it holds returns that pointer, so
+    /// that the code shown is the work, not the call to it. The address is never called.
+    fn entry_point(&self) -> *const () {
+        <Self as Fixture>::run as fn(&mut Self) as *const ()
+    }
 }

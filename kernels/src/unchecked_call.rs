@@ -307,6 +307,17 @@ impl Bound<'_> {
         }
     }
 
+    /// The address of the function one call of [`Bound::run`] enters: the variant's function of
+    /// bytes, or its fixture's `run`. The codegen evidence disassembles it; it is never called
+    /// through this address.
+    pub fn entry_point(&self) -> *const () {
+        match &self.call {
+            Ready::Borrow { f, .. } => *f as *const (),
+            Ready::Consume(call) => call.f as *const (),
+            Ready::Fixture { fixture, .. } => fixture.entry_point(),
+        }
+    }
+
     /// The result of the latest call, reduced outside timing; `None` before the first call.
     pub fn digest(&mut self) -> Option<Digest> {
         match &mut self.call {

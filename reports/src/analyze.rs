@@ -6,6 +6,7 @@
 //! and where the fastest unsafe variant skips work, the best like-for-like unsafe variant is
 //! compared too, so the verdict can say in which situation a gain holds.
 
+pub mod codegen;
 pub mod instructions;
 pub mod protocol;
 pub mod soundness;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use codegen::{ArchCode, family_code};
 use instructions::{ArchCounts, Saving, family_counts, savings};
 use soundness::{Status, VariantSoundness, family_soundness};
 
@@ -89,6 +91,8 @@ pub struct FamilyReport {
     pub runs: Vec<FamilyRun>,
     /// Instruction counts per architecture, merged from every run.
     pub instructions: Vec<ArchCounts>,
+    /// The machine code of each variant's hot loop, per disassembled architecture and run.
+    pub codegen: Vec<ArchCode>,
     /// Each unsafe variant under the checkers.
     pub soundness: Vec<VariantSoundness>,
 }
@@ -221,6 +225,7 @@ pub fn analyze(ingested: &Ingested) -> Ledger {
                     })
                     .collect(),
                 instructions,
+                codegen: family_code(family, &ingested.runs),
                 soundness,
             }
         })

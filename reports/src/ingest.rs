@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::wire::catalog::{CATALOG_SCHEMA, Catalog, VariantKind};
+use crate::wire::codegen::{CODEGEN_SCHEMA, CodegenFile};
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
 use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
@@ -53,6 +54,17 @@ pub struct Run {
     pub stages: Vec<StageRun>,
     /// The verdict protocol's complete process files (`protocol/FAMILY/process-N.jsonl`).
     pub protocol: Vec<ProcessRounds>,
+    /// Every usable disassembly in the run's `codegen/` directory, one per architecture.
+    pub codegen: Vec<CodeSet>,
+}
+
+/// One disassembly file, its entries checked against the run's catalog.
+#[derive(Clone, Debug)]
+pub struct CodeSet {
+    /// The file, relative to its run directory.
+    pub file: PathBuf,
+    /// Its content, with entries of unknown variants removed (each named in a [`Problem`]).
+    pub code: CodegenFile,
 }
 
 /// One complete process of the verdict protocol.
@@ -281,6 +293,7 @@ fn read_run(dir: &Path, merged: &mut Catalog, problems: &mut Vec<Problem>) -> Ru
             counts: Vec::new(),
             stages: read_stages(dir, problems),
             protocol: Vec::new(),
+            codegen: Vec::new(),
         };
     };
     merge_catalog(merged, &catalog, dir, problems);
@@ -307,6 +320,7 @@ fn read_run(dir: &Path, merged: &mut Catalog, problems: &mut Vec<Problem>) -> Ru
         counts: read_counts(dir, catalog, problems),
         stages: read_stages(dir, problems),
         protocol: read_protocol(dir, catalog, problems),
+        codegen: read_codegen(dir, catalog, problems),
     }
 }
 
@@ -551,6 +565,68 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
             }
             let file = path.strip_prefix(run_dir).unwrap_or(path).to_path_buf();
             Some(CountSet { file, counts })
+        })
+        .collect()
+}
+
+/// Every `codegen/*.json` of a run, sorted by name. A run without the directory (measured
+/// before codegen was recorded, or by `--quick`) is not a problem: the family pages say so.
+fn read_codegen(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<CodeSet> {
+    let dir = run_dir.join("codegen");
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let Some(entries) = list_dir(&dir, "", problems) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let mut code: CodegenFile = read_json(path)
+                .map_err(|mut p| {
+                    p.message = p.message.replace("benchmark skipped", "codegen skipped");
+                    problems.push(p);
+                })
+                .ok()?;
+            if code.schema != CODEGEN_SCHEMA {
+                problems.push(Problem::new(
+                    path,
+                    format!(
+                        "codegen in format version {}, this build reads version \
+                         {CODEGEN_SCHEMA}; codegen skipped",
+                        code.schema
+                    ),
+                ));
+                return None;
+            }
+            let mut dropped = Vec::new();
+            code.entries.retain(|e| {
+                let known = catalog
+                    .family(&e.family)
+                    .is_some_and(|f| f.variant(&e.variant).is_some());
+                if !known {
+                    dropped.push(format!("{}/{}", e.family, e.variant));
+                }
+                known
+            });
+            if !dropped.is_empty() {
+                problems.push(Problem::new(
+                    path,
+                    format!(
+                        "{} entries of variants the run's catalog does not list skipped: {}",
+                        dropped.len(),
+                        dropped.join(", ")
+                    ),
+                ));
+            }
+            let file = path.strip_prefix(run_dir).unwrap_or(path).to_path_buf();
+            Some(CodeSet { file, code })
         })
         .collect()
 }

@@ -41,6 +41,7 @@ pub fn body(
     for arch in &report.instructions {
         instructions_table(&mut out, arch);
     }
+    super::codegen::section(&mut out, report);
     if report.runs.is_empty() {
         out.push_str("<p class=\"note\">Not measured on any host in these results.</p>\n");
     }

@@ -124,6 +124,7 @@ ul.invariants{margin:.2rem 0 .2rem 1.1rem;padding:0}
 td.num .note{white-space:normal}
 .clean{color:#1d7a3a;font-weight:600}.finding{color:#b3261e;font-weight:700}
 .missed{color:#8a6d00;font-weight:600}
+pre{overflow-x:auto;font-size:.8rem;background:#f5f6f8;padding:.5rem;margin:.3rem 0}
 td.holds{min-width:16rem;font-size:.85rem}details summary{cursor:pointer}td.counts{min-width:14rem}td.counts div{margin-bottom:.35rem}
 ";
 

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod plots;
 
+mod codegen;
 mod family;
 mod index;
 mod soundness;

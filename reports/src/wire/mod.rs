@@ -7,6 +7,8 @@
 //! - `criterion/`: criterion's own output tree (`<group>/<function>/<value>/new/*.json`);
 //! - `instructions/*.json` ([`instructions::InstructionFile`]): instructions per call, one file
 //!   per architecture, counter and environment;
+//! - `codegen/<arch>.json` ([`codegen::CodegenFile`]): the machine code each variant's timed
+//!   call enters, disassembled from the binary the verdicts were measured with;
 //! - `stages.json` ([`stages::Stages`]): which run of which stage (bench, aarch64) produced each
 //!   of these files.
 //!
@@ -14,6 +16,7 @@
 //! ([`soundness::SoundnessFile`]) holds what Miri and the sanitizers found.
 
 pub mod catalog;
+pub mod codegen;
 pub mod criterion;
 pub mod instructions;
 pub mod provenance;

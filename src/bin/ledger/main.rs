@@ -2,7 +2,8 @@
 //!
 //! `ledger list` prints the kernel registry; `ledger probe` runs one variant on one input (a
 //! generated one or a user's file) and checks it against the family's safe reference;
-//! `ledger count` counts instructions per call under callgrind or QEMU, `ledger agreement`
+//! `ledger count` counts instructions per call under callgrind or QEMU, `ledger codegen`
+//! disassembles the code each variant's call enters, `ledger agreement`
 //! compares two sets of counts and `ledger import-gungraun` converts the instruction bench's
 //! output; `ledger report` builds the site from saved results; `ledger provenance` records the
 //! machine a bench run is measured on; `ledger soundness` runs the unsafe variants and the
@@ -11,6 +12,7 @@
 
 mod agreement;
 mod catalog;
+mod codegen;
 mod count;
 mod import_gungraun;
 mod list;
@@ -50,6 +52,8 @@ enum Command {
     Probe(probe::Args),
     /// Count instructions per call of every variant, under callgrind or QEMU.
     Count(count::Args),
+    /// Disassemble the code each variant's timed call enters, for the family pages.
+    Codegen(codegen::Args),
     /// Compare two instruction-count files case by case (validates the QEMU method).
     Agreement(agreement::Args),
     /// Turn the instruction bench's gungraun summaries into instruction-count files.
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::List { json } => list::run(json),
         Command::Probe(args) => probe::run(&args),
         Command::Count(args) => count::run(&args),
+        Command::Codegen(args) => codegen::run(&args),
         Command::Agreement(args) => agreement::run(&args),
         Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Protocol(args) => protocol::run(&args),

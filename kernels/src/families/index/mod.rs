@@ -115,6 +115,11 @@ impl<const COPY: bool> Fixture for GatherFixture<'_, COPY> {
             checksum: self.checksum,
         }
     }
+
+    /// The variant's own function, which `run` calls through this pointer.
+    fn entry_point(&self) -> *const () {
+        self.sum as *const ()
+    }
 }
 
 /// Builds the fixture of `sum` for the input's lookups; an input that carries none is empty.

@@ -46,6 +46,14 @@ impl<P: SharedPool, const COPY: bool> Fixture for ParallelFixture<P, COPY> {
             checksum: self.checksum,
         }
     }
+
+    /// The operation every worker runs, `P::op`: `run` only hands the work to rayon, whose
+    /// jobs reach it on the workers through no direct call. Taking its address makes the
+    /// compiler emit a copy of its own, which may be inlined differently from the copy the
+    /// workers run.
+    fn entry_point(&self) -> *const () {
+        <P as SharedPool>::op as fn(&P, u64) -> u64 as *const ()
+    }
 }
 
 /// The rayon pool of `threads` workers that every live fixture of this family shares, started
@@ -124,6 +132,11 @@ impl<T: PoolObject> Fixture for MapInitFixture<T> {
             ops: self.ops,
             checksum: self.checksum,
         }
+    }
+
+    /// The operation every worker runs on its job's object (see [`ParallelFixture`]'s).
+    fn entry_point(&self) -> *const () {
+        operate::<T> as fn(&mut T, u64) -> u64 as *const ()
     }
 }
 

@@ -36,6 +36,11 @@ impl Fixture for FormatDecodeFixture {
     fn digest(&mut self) -> Digest {
         self.last
     }
+
+    /// The format's decoder, which `run` calls through this pointer.
+    fn entry_point(&self) -> *const () {
+        self.decode as *const ()
+    }
 }
 
 const VIEW_INVARIANTS: &[&str] = &[

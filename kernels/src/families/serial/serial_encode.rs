@@ -44,6 +44,11 @@ impl Fixture for EncodeFixture {
             (Ok(_), None) => digest_owned((self.decode)(&self.out)),
         }
     }
+
+    /// The format's encoder, which `run` calls through this pointer.
+    fn entry_point(&self) -> *const () {
+        self.encode as *const ()
+    }
 }
 
 /// The A/A control's encoder: `le_fields` compiled again, behind one opaque constant.

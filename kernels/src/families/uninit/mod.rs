@@ -93,6 +93,11 @@ impl<const COPY: bool> Fixture for FillFixture<'_, COPY> {
             hash: crate::digest::hash_bytes(&self.out),
         }
     }
+
+    /// The variant's own function, which `run` calls through this pointer.
+    fn entry_point(&self) -> *const () {
+        self.fill as *const ()
+    }
 }
 
 /// Builds the fixture of `fill` for the input's bytes and producer.

@@ -1,0 +1,831 @@
+//! Codegen evidence in the ledger: for each variant on each architecture, the hot loop of the
+//! code its timed call enters, and three figures a reviewer reads at a glance: the loop's
+//! instructions, the widest vector registers it names, and the bounds checks it keeps.
+//!
+//! The reading is a heuristic over the disassembly, and the page states it:
+//! - a loop is a branch back to an earlier instruction of the same function;
+//! - the hot loop is the largest innermost loop of the entry point and the functions it calls
+//!   directly (LLVM lays a vectorised or unrolled main loop beside a smaller remainder loop);
+//! - a bounds check is a conditional branch that leads, within a few instructions, to a call of
+//!   one of core's index-failure panics (`panic_bounds_check`, the `slice_*_fail` family).
+//!
+//! Instruction counts say how much a call executes; this says why.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::ingest::Run;
+use crate::wire::catalog::{FamilyEntry, VariantKind};
+use crate::wire::codegen::{CodegenEntry, FunctionCode, Instruction};
+
+/// Instructions followed from a branch target when looking for the panic it leads to.
+const PANIC_REACH: usize = 12;
+
+/// Instructions of a hot loop shown on the page; longer loops are cut with a note.
+const SHOWN_LINES: usize = 160;
+
+/// One disassembly's reading: an architecture of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchCode {
+    /// The disassembled architecture, e.g. `x86_64`.
+    pub arch: String,
+    /// Where it comes from: file, run and disassembler.
+    pub source: String,
+    /// One row per variant in the file, in registry order.
+    pub rows: Vec<CodeRow>,
+}
+
+/// One variant's code on one architecture.
+#[derive(Clone, Debug, Serialize)]
+pub struct CodeRow {
+    /// Variant name.
+    pub variant: String,
+    /// Its role in the comparison.
+    pub kind: VariantKind,
+    /// The symbol its timed call enters, when found.
+    pub entry: Option<String>,
+    /// Functions read: the entry point and the direct callees followed.
+    pub functions: usize,
+    /// Loops found in them.
+    pub loops: usize,
+    /// The largest innermost loop, if there is a loop.
+    pub hot_loop: Option<HotLoop>,
+    /// Conditional branches to an index-failure panic in all functions read.
+    pub bounds_checks: usize,
+    /// Conditional branches to any other panic (overflow, `unwrap`, assertions).
+    pub other_panics: usize,
+    /// Functions called directly but not read (the allocator, the C library's `memcpy`, code
+    /// behind a call the reading stops at), by name.
+    pub calls_out: Vec<String>,
+    /// Why there is no code to read, when there is none.
+    pub missing: Option<String>,
+}
+
+/// The hot loop and its figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct HotLoop {
+    /// The function that holds it.
+    pub symbol: String,
+    /// Instructions in the loop, padding `nop`s not counted.
+    pub instructions: usize,
+    /// The widest vector registers its instructions name.
+    pub vector: Vector,
+    /// Its conditional branches that lead to an index-failure panic.
+    pub bounds_checks: usize,
+    /// Calls through a register or memory (a `dyn` call, a function pointer).
+    pub indirect_calls: usize,
+    /// Direct calls.
+    pub direct_calls: usize,
+    /// The loop as disassembled, one `address: instruction` per line, cut at [`SHOWN_LINES`].
+    pub asm: Vec<String>,
+}
+
+/// The widest vector registers a loop names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Vector {
+    /// General-purpose registers only.
+    None,
+    /// NEON's 64-bit `d`/`v.8b` forms.
+    Neon64,
+    /// x86's 128-bit `xmm` (also used by scalar floating point).
+    Xmm,
+    /// NEON's 128-bit `q`/`v.16b` forms.
+    Neon128,
+    /// AVX's 256-bit `ymm`.
+    Ymm,
+    /// AVX-512's `zmm`.
+    Zmm,
+    /// SVE's scalable `z` registers.
+    Sve,
+}
+
+impl Vector {
+    /// Width in bits, for the widest; SVE's is unknown before run time and ranks highest.
+    fn rank(self) -> u32 {
+        match self {
+            Self::None => 0,
+            Self::Neon64 => 64,
+            Self::Xmm | Self::Neon128 => 128,
+            Self::Ymm => 256,
+            Self::Zmm => 512,
+            Self::Sve => u32::MAX,
+        }
+    }
+
+    /// How the page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Neon64 => "NEON d (64-bit)",
+            Self::Xmm => "xmm (128-bit)",
+            Self::Neon128 => "NEON q (128-bit)",
+            Self::Ymm => "ymm (256-bit)",
+            Self::Zmm => "zmm (512-bit)",
+            Self::Sve => "SVE z (scalable)",
+        }
+    }
+}
+
+/// The instruction sets read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Isa {
+    X86,
+    Arm,
+}
+
+impl Isa {
+    fn of(arch: &str) -> Option<Self> {
+        match arch {
+            "x86_64" | "x86" => Some(Self::X86),
+            "aarch64" | "arm64" => Some(Self::Arm),
+            _ => None,
+        }
+    }
+}
+
+/// What an instruction does to control flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Flow {
+    /// Falls through.
+    Straight,
+    /// Unconditional jump to a known address.
+    Jump(u64),
+    /// Conditional branch to a known address.
+    Branch(u64),
+    /// Direct call of a known address and symbol.
+    Call(u64, String),
+    /// Tail call or jump into another function's symbol.
+    TailCall(u64, String),
+    /// Call through a register or memory.
+    IndirectCall,
+    /// Return or jump through a register or memory: control leaves.
+    Leave,
+}
+
+/// Every family's code on every architecture, from every run.
+pub fn family_code(family: &FamilyEntry, runs: &[Run]) -> Vec<ArchCode> {
+    let mut out = Vec::new();
+    for run in runs {
+        for set in &run.codegen {
+            let file = &set.code;
+            let mut rows: Vec<CodeRow> = file
+                .entries
+                .iter()
+                .filter(|e| e.family == family.name)
+                .filter_map(|e| {
+                    let variant = family.variant(&e.variant)?;
+                    Some(read_entry(e, variant.kind, Isa::of(&file.arch)))
+                })
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let order = |name: &str| {
+                family
+                    .variants
+                    .iter()
+                    .chain(&family.floor)
+                    .position(|v| v.name == name)
+            };
+            rows.sort_by_key(|r| order(&r.variant));
+            out.push(ArchCode {
+                arch: file.arch.clone(),
+                source: format!(
+                    "{} in {}, disassembled with {}",
+                    set.file.display(),
+                    run.label,
+                    file.disassembler
+                ),
+                rows,
+            });
+        }
+    }
+    out
+}
+
+fn read_entry(entry: &CodegenEntry, kind: VariantKind, isa: Option<Isa>) -> CodeRow {
+    let mut row = CodeRow {
+        variant: entry.variant.clone(),
+        kind,
+        entry: entry.functions.first().map(|f| f.symbol.clone()),
+        functions: entry.functions.len(),
+        loops: 0,
+        hot_loop: None,
+        bounds_checks: 0,
+        other_panics: 0,
+        calls_out: Vec::new(),
+        missing: entry.missing.clone(),
+    };
+    let Some(isa) = isa else {
+        row.missing
+            .get_or_insert_with(|| "an instruction set the report cannot read".to_owned());
+        return row;
+    };
+    if entry.functions.is_empty() {
+        row.missing
+            .get_or_insert_with(|| "no function was disassembled".to_owned());
+        return row;
+    }
+    let read: BTreeSet<u64> = entry.functions.iter().map(|f| f.address).collect();
+    let mut calls_out = BTreeSet::new();
+    let mut best: Option<HotLoop> = None;
+    for function in &entry.functions {
+        let flows = flows_of(isa, function);
+        for (i, f) in flows.iter().enumerate() {
+            match f {
+                Flow::Branch(target) => match landing(function, &flows, *target, i) {
+                    Some(Panic::Bounds) => row.bounds_checks += 1,
+                    Some(Panic::Other) => row.other_panics += 1,
+                    None => {}
+                },
+                Flow::Call(at, symbol) | Flow::TailCall(at, symbol)
+                    if !read.contains(at) && panic_kind(symbol).is_none() =>
+                {
+                    calls_out.insert(base_symbol(symbol).to_owned());
+                }
+                _ => {}
+            }
+        }
+        let loops = innermost_loops(function, &flows);
+        row.loops += loops.len();
+        for (start, end) in loops {
+            let candidate = hot_loop(function, &flows, start, end);
+            if best
+                .as_ref()
+                .is_none_or(|b| candidate.instructions > b.instructions)
+            {
+                best = Some(candidate);
+            }
+        }
+    }
+    row.hot_loop = best;
+    row.calls_out = calls_out.into_iter().collect();
+    row
+}
+
+/// The functions `function` calls or tail-calls directly, by address and symbol, in the order
+/// it names them: what a reader of its code follows next. Nothing for an architecture the
+/// report cannot read.
+pub fn direct_calls(arch: &str, function: &FunctionCode) -> Vec<(u64, String)> {
+    let Some(isa) = Isa::of(arch) else {
+        return Vec::new();
+    };
+    flows_of(isa, function)
+        .into_iter()
+        .filter_map(|f| match f {
+            Flow::Call(at, symbol) | Flow::TailCall(at, symbol) => Some((at, symbol)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What each instruction of `function` does to control flow. A jump to the function's own
+/// first instruction is a loop's branch, not a tail call.
+fn flows_of(isa: Isa, function: &FunctionCode) -> Vec<Flow> {
+    let last = function.instructions.last().map_or(0, |i| i.at);
+    function
+        .instructions
+        .iter()
+        .map(|i| match flow(isa, i) {
+            Flow::TailCall(at, _) if (function.address..=last).contains(&at) => Flow::Jump(at),
+            other => other,
+        })
+        .collect()
+}
+
+/// The loops of `function` that contain no other loop, as (first, last) instruction indices.
+fn innermost_loops(function: &FunctionCode, flows: &[Flow]) -> Vec<(usize, usize)> {
+    let mut loops: Vec<(usize, usize)> = flows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let target = match f {
+                Flow::Jump(t) | Flow::Branch(t) => *t,
+                _ => return None,
+            };
+            let at = function.instructions[i].at;
+            if target > at {
+                return None;
+            }
+            let start = index_of(function, target)?;
+            Some((start, i))
+        })
+        .collect();
+    loops.sort_unstable();
+    loops.dedup();
+    loops
+        .iter()
+        .filter(|&&(s, e)| {
+            !loops
+                .iter()
+                .any(|&(s2, e2)| (s2, e2) != (s, e) && s2 >= s && e2 <= e)
+        })
+        .copied()
+        .collect()
+}
+
+fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -> HotLoop {
+    let body = &function.instructions[start..=end];
+    let mut vector = Vector::None;
+    let mut bounds_checks = 0;
+    let mut indirect_calls = 0;
+    let mut direct_calls = 0;
+    for (offset, instruction) in body.iter().enumerate() {
+        let v = vector_of(&instruction.asm);
+        if v.rank() > vector.rank() {
+            vector = v;
+        }
+        match &flows[start + offset] {
+            Flow::Branch(target) => {
+                let inside = (body[0].at..=body[body.len() - 1].at).contains(target);
+                if !inside
+                    && landing(function, flows, *target, start + offset) == Some(Panic::Bounds)
+                {
+                    bounds_checks += 1;
+                }
+            }
+            Flow::IndirectCall => indirect_calls += 1,
+            Flow::Call(..) => direct_calls += 1,
+            _ => {}
+        }
+    }
+    let mut asm: Vec<String> = body
+        .iter()
+        .take(SHOWN_LINES)
+        .map(|i| format!("{:x}: {}", i.at, i.asm))
+        .collect();
+    if body.len() > SHOWN_LINES {
+        asm.push(format!("… {} more", body.len() - SHOWN_LINES));
+    }
+    HotLoop {
+        symbol: function.symbol.clone(),
+        instructions: body.iter().filter(|i| !is_padding(&i.asm)).count(),
+        vector,
+        bounds_checks,
+        indirect_calls,
+        direct_calls,
+        asm,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Panic {
+    Bounds,
+    Other,
+}
+
+/// The panic a branch to `target` leads to: the instructions from `target` on, following
+/// unconditional jumps, up to [`PANIC_REACH`] of them, until control leaves or a call is made.
+fn landing(function: &FunctionCode, flows: &[Flow], target: u64, from: usize) -> Option<Panic> {
+    let mut i = index_of(function, target)?;
+    for _ in 0..PANIC_REACH {
+        match flows.get(i)? {
+            Flow::Call(_, symbol) | Flow::TailCall(_, symbol) => return panic_kind(symbol),
+            Flow::Jump(t) => {
+                let next = index_of(function, *t)?;
+                // A jump back to the branch itself or before it is the loop, not a panic path.
+                if next <= from {
+                    return None;
+                }
+                i = next;
+            }
+            Flow::Leave | Flow::IndirectCall => return None,
+            Flow::Straight | Flow::Branch(_) => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether `symbol` is one of core's panics, and which kind.
+fn panic_kind(symbol: &str) -> Option<Panic> {
+    let s = base_symbol(symbol);
+    if s.contains("panic_bounds_check")
+        || (s.contains("slice::index::") && s.ends_with("_fail"))
+        || s.contains("str::slice_error_fail")
+    {
+        Some(Panic::Bounds)
+    } else if s.contains("panicking::")
+        || s.contains("unwrap_failed")
+        || s.contains("expect_failed")
+        || s.contains("begin_panic")
+    {
+        Some(Panic::Other)
+    } else {
+        None
+    }
+}
+
+/// `name` without a `+0x..` offset.
+fn base_symbol(symbol: &str) -> &str {
+    symbol.split('+').next().unwrap_or(symbol)
+}
+
+fn index_of(function: &FunctionCode, at: u64) -> Option<usize> {
+    function
+        .instructions
+        .binary_search_by_key(&at, |i| i.at)
+        .ok()
+}
+
+/// Mnemonic and operands, past x86 prefixes.
+fn split(asm: &str) -> (&str, &str) {
+    const PREFIXES: &[&str] = &[
+        "rep", "repz", "repe", "repnz", "repne", "lock", "notrack", "bnd", "data16", "cs", "ds",
+    ];
+    let mut rest = asm.trim();
+    loop {
+        let (word, after) = rest
+            .split_once(char::is_whitespace)
+            .map_or((rest, ""), |(w, a)| (w, a.trim_start()));
+        if PREFIXES.contains(&word) && !after.is_empty() {
+            rest = after;
+            continue;
+        }
+        return (word, after);
+    }
+}
+
+fn is_padding(asm: &str) -> bool {
+    let (mnemonic, operands) = split(asm);
+    mnemonic.starts_with("nop") || (mnemonic == "xchg" && operands == "%ax,%ax")
+}
+
+/// The `address <symbol>` of a direct branch's operands (a symbol may hold `<` and `>` of its
+/// own). An imported function, `<symbol>` alone, has address 0: outside every function read.
+fn target_of(operands: &str) -> Option<(u64, String)> {
+    let open = operands.find('<')?;
+    let close = operands.rfind('>').filter(|&c| c > open)?;
+    let address = operands[..open].trim().rsplit([' ', ',']).next()?;
+    let address = if address.is_empty() {
+        0
+    } else {
+        u64::from_str_radix(address, 16).ok()?
+    };
+    Some((address, operands[open + 1..close].to_owned()))
+}
+
+fn flow(isa: Isa, instruction: &Instruction) -> Flow {
+    let (mnemonic, operands) = split(&instruction.asm);
+    // `call *0x10(%rip)  # 6b46a8 <_DYNAMIC+0x4c0>`: the address in the comment is where the
+    // pointer is, not a target; the collection resolved the pointer where the binary holds it.
+    let target = match (&instruction.through_got, operands.starts_with('*')) {
+        (Some(slot), _) => target_of(slot),
+        (None, true) => None,
+        (None, false) => target_of(operands),
+    };
+    match isa {
+        Isa::X86 => match mnemonic {
+            "ret" | "retq" | "ud2" | "int3" => Flow::Leave,
+            "call" | "callq" => match target {
+                Some((at, symbol)) => Flow::Call(at, symbol),
+                None => Flow::IndirectCall,
+            },
+            "jmp" | "jmpq" => match target {
+                Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
+                Some((at, symbol)) => Flow::TailCall(at, symbol),
+                None => Flow::Leave,
+            },
+            m if m.starts_with('j') => target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at)),
+            _ => Flow::Straight,
+        },
+        Isa::Arm => match mnemonic {
+            "ret" | "udf" | "brk" | "br" => Flow::Leave,
+            "bl" => match target {
+                Some((at, symbol)) => Flow::Call(at, symbol),
+                None => Flow::IndirectCall,
+            },
+            "blr" => Flow::IndirectCall,
+            "b" => match target {
+                Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
+                Some((at, symbol)) => Flow::TailCall(at, symbol),
+                None => Flow::Leave,
+            },
+            m if m.starts_with("b.") || matches!(m, "cbz" | "cbnz" | "tbz" | "tbnz") => {
+                target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at))
+            }
+            _ => Flow::Straight,
+        },
+    }
+}
+
+/// The widest vector registers an instruction names.
+fn vector_of(asm: &str) -> Vector {
+    let mut widest = Vector::None;
+    let mut widen = |v: Vector| {
+        if v.rank() > widest.rank() {
+            widest = v;
+        }
+    };
+    let (_, operands) = split(asm);
+    // Symbols and comments name no registers.
+    let operands = operands.split(['<', '#']).next().unwrap_or_default();
+    let operands = operands.split("//").next().unwrap_or_default();
+    for token in operands.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '%')) {
+        let register = |prefix: &str| {
+            token
+                .strip_prefix(prefix)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if register("%zmm") {
+            widen(Vector::Zmm);
+        } else if register("%ymm") {
+            widen(Vector::Ymm);
+        } else if register("%xmm") {
+            widen(Vector::Xmm);
+        } else if register("q") {
+            widen(Vector::Neon128);
+        } else if let Some((reg, arrangement)) = token.split_once('.') {
+            let numbered = |p: &str| {
+                reg.strip_prefix(p)
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            if numbered("z") {
+                widen(Vector::Sve);
+            } else if numbered("v") {
+                match arrangement {
+                    "16b" | "8h" | "4s" | "2d" | "1q" => widen(Vector::Neon128),
+                    "8b" | "4h" | "2s" | "1d" => widen(Vector::Neon64),
+                    // A lane (`v0.s[1]`, tokenised as `s`) is part of a vector register.
+                    _ => widen(Vector::Neon64),
+                }
+            }
+        }
+    }
+    widest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function(symbol: &str, lines: &[(u64, &str)]) -> FunctionCode {
+        FunctionCode {
+            symbol: symbol.to_owned(),
+            address: lines[0].0,
+            instructions: lines
+                .iter()
+                .map(|&(at, asm)| Instruction {
+                    at,
+                    asm: asm.to_owned(),
+                    through_got: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn entry(functions: Vec<FunctionCode>) -> CodegenEntry {
+        CodegenEntry {
+            family: "f".into(),
+            variant: "v".into(),
+            input: "i/1".into(),
+            functions,
+            missing: None,
+        }
+    }
+
+    /// A vectorised sum as LLVM lays it out: the SSE main loop, then a scalar remainder loop.
+    fn vector_sum() -> FunctionCode {
+        function(
+            "core::ops::function::FnOnce::call_once",
+            &[
+                (0x100, "mov    %rdi,%rax"),
+                (0x103, "pxor   %xmm0,%xmm0"),
+                (0x107, "data16 cs nopw 0x0(%rax,%rax,1)"),
+                (0x140, "movdqu (%rsi,%r9,8),%xmm2"),
+                (0x146, "paddq  %xmm2,%xmm1"),
+                (0x14a, "movdqu 0x10(%rsi,%r9,8),%xmm2"),
+                (0x151, "paddq  %xmm2,%xmm0"),
+                (0x155, "add    $0x4,%r9"),
+                (0x159, "cmp    %r9,%r10"),
+                (
+                    0x15c,
+                    "jne    140 <core::ops::function::FnOnce::call_once+0x40>",
+                ),
+                (0x15e, "xor    %esi,%esi"),
+                (0x180, "add    (%rdi,%rsi,1),%r9"),
+                (0x184, "add    $0x8,%rsi"),
+                (0x188, "cmp    %rsi,%rcx"),
+                (
+                    0x18b,
+                    "jne    180 <core::ops::function::FnOnce::call_once+0x80>",
+                ),
+                (0x18d, "ret"),
+            ],
+        )
+    }
+
+    /// A checked gather: the loop compares each index and branches to `panic_bounds_check`.
+    fn checked_gather() -> FunctionCode {
+        function(
+            "kernels::families::index::safe::sum_indexing",
+            &[
+                (0x200, "xor    %eax,%eax"),
+                (0x202, "xor    %ecx,%ecx"),
+                (0x210, "mov    (%rdi,%rcx,4),%edx"),
+                (0x213, "cmp    %rsi,%rdx"),
+                (
+                    0x216,
+                    "jae    230 <kernels::families::index::safe::sum_indexing+0x30>",
+                ),
+                (0x218, "add    (%r8,%rdx,8),%rax"),
+                (0x21c, "inc    %rcx"),
+                (0x21f, "cmp    %rcx,%r9"),
+                (
+                    0x222,
+                    "jne    210 <kernels::families::index::safe::sum_indexing+0x10>",
+                ),
+                (0x224, "ret"),
+                (0x230, "lea    0x0(%rip),%rdx"),
+                (0x237, "mov    %rdx,%rdi"),
+                (0x23a, "call   900 <core::panicking::panic_bounds_check>"),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_main_loop_is_the_hot_one_and_its_registers_are_read() {
+        let row = read_entry(
+            &entry(vec![vector_sum()]),
+            VariantKind::Safe,
+            Some(Isa::X86),
+        );
+        assert_eq!(row.loops, 2);
+        let hot = row.hot_loop.expect("a loop");
+        assert_eq!(hot.instructions, 7);
+        assert_eq!(hot.vector, Vector::Xmm);
+        assert_eq!(hot.bounds_checks, 0);
+        assert_eq!(row.bounds_checks, 0);
+        assert_eq!(hot.asm[0], "140: movdqu (%rsi,%r9,8),%xmm2");
+    }
+
+    #[test]
+    fn a_branch_to_panic_bounds_check_is_a_bounds_check_in_the_loop() {
+        let row = read_entry(
+            &entry(vec![checked_gather()]),
+            VariantKind::Safe,
+            Some(Isa::X86),
+        );
+        let hot = row.hot_loop.expect("a loop");
+        assert_eq!(hot.instructions, 7);
+        assert_eq!(hot.bounds_checks, 1);
+        assert_eq!(hot.vector, Vector::None);
+        assert_eq!(row.bounds_checks, 1);
+        assert_eq!(row.other_panics, 0);
+        // The panic is counted, not listed as a call out.
+        assert!(row.calls_out.is_empty(), "{:?}", row.calls_out);
+    }
+
+    #[test]
+    fn direct_callees_are_read_and_other_calls_listed() {
+        let entry_point = function(
+            "core::ops::function::FnOnce::call_once",
+            &[
+                (0x300, "push   %rax"),
+                (
+                    0x301,
+                    "call   200 <kernels::families::index::safe::sum_indexing>",
+                ),
+                (0x306, "call   *%rcx"),
+                (0x308, "call   7000 <memcpy@plt>"),
+                (0x30d, "pop    %rcx"),
+                (0x30e, "ret"),
+            ],
+        );
+        let row = read_entry(
+            &entry(vec![entry_point, checked_gather()]),
+            VariantKind::Unsafe,
+            Some(Isa::X86),
+        );
+        assert_eq!(
+            row.entry.as_deref(),
+            Some("core::ops::function::FnOnce::call_once")
+        );
+        assert_eq!(row.functions, 2);
+        assert_eq!(
+            row.hot_loop.expect("the callee's loop").symbol,
+            "kernels::families::index::safe::sum_indexing"
+        );
+        assert_eq!(row.calls_out, vec!["memcpy@plt".to_owned()]);
+    }
+
+    #[test]
+    fn calls_through_a_pointer_are_indirect_whatever_their_comment_says() {
+        let dyn_loop = function(
+            "kernels::families::dispatch::safe::total_box_dyn",
+            &[
+                (0x500, "mov    (%rbx),%rdi"),
+                (0x503, "mov    0x8(%rbx),%rax"),
+                (0x507, "call   *0x18(%rax)"),
+                (
+                    0x50a,
+                    "call   *0x19c343(%rip)        # 6b46a8 <_DYNAMIC+0x4c0>",
+                ),
+                (0x510, "add    $0x10,%rbx"),
+                (0x514, "cmp    %rbx,%r14"),
+                (
+                    0x517,
+                    "jne    500 <kernels::families::dispatch::safe::total_box_dyn>",
+                ),
+                (0x519, "ret"),
+            ],
+        );
+        let row = read_entry(&entry(vec![dyn_loop]), VariantKind::Safe, Some(Isa::X86));
+        let hot = row
+            .hot_loop
+            .expect("a loop back to the function's first instruction");
+        assert_eq!(hot.indirect_calls, 2);
+        assert_eq!(hot.direct_calls, 0);
+        assert!(row.calls_out.is_empty(), "{:?}", row.calls_out);
+    }
+
+    #[test]
+    fn a_call_through_the_got_is_the_call_of_what_the_slot_holds() {
+        let mut code = function(
+            "core::ops::function::FnOnce::call_once",
+            &[
+                (
+                    0x600,
+                    "call   *0x2b9cc5(%rip)        # 930f28 <_DYNAMIC+0x500>",
+                ),
+                (
+                    0x606,
+                    "call   *0x2b9cd0(%rip)        # 930f40 <_DYNAMIC+0x518>",
+                ),
+                (0x60c, "ret"),
+            ],
+        );
+        code.instructions[0].through_got = Some("677300 <core::str::converts::from_utf8>".into());
+        code.instructions[1].through_got = Some("<memcpy>".into());
+        assert_eq!(
+            direct_calls("x86_64", &code),
+            vec![
+                (0x677300, "core::str::converts::from_utf8".to_owned()),
+                (0, "memcpy".to_owned())
+            ]
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(
+            row.calls_out,
+            vec![
+                "core::str::converts::from_utf8".to_owned(),
+                "memcpy".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn aarch64_neon_loops_and_checks_are_read() {
+        let code = function(
+            "kernels::sum",
+            &[
+                (0x400, "movi\tv0.2d, #0x0"),
+                (0x404, "ldp\tq1, q2, [x8, #-16]"),
+                (0x408, "add\tv0.2d, v0.2d, v1.2d"),
+                (0x40c, "subs\tx9, x9, #0x4"),
+                (0x410, "b.ne\t404 <kernels::sum+0x4>"),
+                (0x414, "cmp\tx1, x2"),
+                (0x418, "b.hs\t420 <kernels::sum+0x20>"),
+                (0x41c, "ret"),
+                (0x420, "mov\tx0, x1"),
+                (
+                    0x424,
+                    "bl\t900 <core::slice::index::slice_end_index_len_fail>",
+                ),
+            ],
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::Arm));
+        let hot = row.hot_loop.expect("a loop");
+        assert_eq!(hot.instructions, 4);
+        assert_eq!(hot.vector, Vector::Neon128);
+        assert_eq!(hot.bounds_checks, 0);
+        assert_eq!(row.bounds_checks, 1, "the length check before the loop");
+    }
+
+    #[test]
+    fn code_without_a_loop_or_functions_says_so() {
+        let straight = function("f", &[(0x10, "mov    %rdi,%rax"), (0x13, "ret")]);
+        let row = read_entry(&entry(vec![straight]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(row.loops, 0);
+        assert!(row.hot_loop.is_none());
+        assert!(row.missing.is_none());
+        let empty = read_entry(&entry(Vec::new()), VariantKind::Safe, Some(Isa::X86));
+        assert!(empty.missing.is_some());
+        let unknown = read_entry(&entry(vec![vector_sum()]), VariantKind::Safe, None);
+        assert!(unknown.missing.is_some());
+    }
+
+    #[test]
+    fn registers_are_told_apart_by_name() {
+        assert_eq!(vector_of("vpaddd %ymm1,%ymm2,%ymm3"), Vector::Ymm);
+        assert_eq!(vector_of("vmovdqu64 (%rdi),%zmm0"), Vector::Zmm);
+        assert_eq!(vector_of("mov    %rax,%rbx"), Vector::None);
+        assert_eq!(vector_of("add\tv0.8b, v1.8b, v2.8b"), Vector::Neon64);
+        assert_eq!(vector_of("ldr\tq0, [x1]"), Vector::Neon128);
+        assert_eq!(vector_of("add\tx0, x1, x2"), Vector::None);
+        assert_eq!(vector_of("ld1d\t{z0.d}, p0/z, [x0]"), Vector::Sve);
+        // A general register whose name starts like a vector one is not one.
+        assert_eq!(vector_of("ldr\tx0, [x19, #8]"), Vector::None);
+    }
+}
