@@ -75,6 +75,8 @@ pub struct HotLoop {
     pub bounds_checks: usize,
     /// Calls through a register or memory (a `dyn` call, a function pointer).
     pub indirect_calls: usize,
+    /// Jumps through a register or memory (a `match` compiled to a jump table).
+    pub indirect_jumps: usize,
     /// Direct calls.
     pub direct_calls: usize,
     /// The loop as disassembled, one `address: instruction` per line, cut at [`SHOWN_LINES`].
@@ -331,6 +333,7 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
     let mut vector = Vector::None;
     let mut bounds_checks = 0;
     let mut indirect_calls = 0;
+    let mut indirect_jumps = 0;
     let mut direct_calls = 0;
     for (offset, instruction) in body.iter().enumerate() {
         let v = vector_of(&instruction.asm);
@@ -348,6 +351,7 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
             }
             Flow::IndirectCall => indirect_calls += 1,
             Flow::Call(..) => direct_calls += 1,
+            Flow::Leave if is_indirect_jump(&instruction.asm) => indirect_jumps += 1,
             _ => {}
         }
     }
@@ -365,9 +369,16 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
         vector,
         bounds_checks,
         indirect_calls,
+        indirect_jumps,
         direct_calls,
         asm,
     }
+}
+
+/// `jmp *%rdx`, `br x8`: a jump whose target is computed.
+fn is_indirect_jump(asm: &str) -> bool {
+    let (mnemonic, operands) = split(asm);
+    matches!(mnemonic, "jmp" | "jmpq") && operands.starts_with('*') || mnemonic == "br"
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -736,7 +747,26 @@ mod tests {
             .hot_loop
             .expect("a loop back to the function's first instruction");
         assert_eq!(hot.indirect_calls, 2);
+        assert_eq!(hot.indirect_jumps, 0);
         assert_eq!(hot.direct_calls, 0);
+        let jump_table = function(
+            "kernels::families::dispatch::safe::total_enum_match",
+            &[
+                (0x700, "mov    -0x8(%r8),%edx"),
+                (0x704, "movslq (%r9,%rdx,4),%rdx"),
+                (0x708, "add    %r9,%rdx"),
+                (0x70b, "jmp    *%rdx"),
+                (0x70d, "imul   %rax,%rax"),
+                (
+                    0x711,
+                    "jmp    700 <kernels::families::dispatch::safe::total_enum_match>",
+                ),
+            ],
+        );
+        let row = read_entry(&entry(vec![jump_table]), VariantKind::Safe, Some(Isa::X86));
+        let hot = row.hot_loop.expect("the loop through the jump table");
+        assert_eq!(hot.indirect_jumps, 1);
+        assert_eq!(hot.indirect_calls, 0);
         assert!(row.calls_out.is_empty(), "{:?}", row.calls_out);
     }
 

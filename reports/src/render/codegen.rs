@@ -55,6 +55,9 @@ fn arch_section(out: &mut String, arch: &ArchCode) {
         if hot.indirect_calls > 0 {
             calls.push(counted(hot.indirect_calls, "indirect call"));
         }
+        if hot.indirect_jumps > 0 {
+            calls.push(counted(hot.indirect_jumps, "indirect jump"));
+        }
         let _ = writeln!(
             out,
             "<details><summary><code>{}</code>: {} in <code>{}</code>{}</summary>\
