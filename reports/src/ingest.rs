@@ -502,41 +502,19 @@ fn read_stages(dir: &Path, problems: &mut Vec<Problem>) -> Vec<StageRun> {
 
 /// Every `instructions/*.json` of a run, sorted by name.
 fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<CountSet> {
-    let dir = run_dir.join("instructions");
-    let Some(entries) = list_dir(
-        &dir,
-        "no instruction counts in this run (scripts/bench.sh records them where valgrind can be \
-         installed; scripts/aarch64.sh adds aarch64)",
+    let files = read_json_dir(
+        &run_dir.join("instructions"),
+        Some(
+            "no instruction counts in this run (scripts/bench.sh records them where valgrind can \
+             be installed; scripts/aarch64.sh adds aarch64)",
+        ),
+        ("instruction counts", "counts"),
+        (INSTRUCTIONS_SCHEMA, |c: &InstructionFile| c.schema),
         problems,
-    ) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|path| {
-            let mut counts: InstructionFile = read_json(path)
-                .map_err(|mut p| {
-                    p.message = p.message.replace("benchmark skipped", "counts skipped");
-                    problems.push(p);
-                })
-                .ok()?;
-            if counts.schema != INSTRUCTIONS_SCHEMA {
-                problems.push(Problem::new(
-                    path,
-                    format!(
-                        "instruction counts in format version {}, this build reads version \
-                         {INSTRUCTIONS_SCHEMA}; counts skipped",
-                        counts.schema
-                    ),
-                ));
-                return None;
-            }
+    );
+    files
+        .into_iter()
+        .map(|(path, mut counts)| {
             let mut dropped = Vec::new();
             counts.counts.retain(|c| {
                 let why = match catalog.family(&c.family) {
@@ -559,12 +537,12 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
             });
             if !dropped.is_empty() {
                 problems.push(Problem::new(
-                    path,
+                    &path,
                     format!("{} counts skipped: {}", dropped.len(), dropped.join(", ")),
                 ));
             }
-            let file = path.strip_prefix(run_dir).unwrap_or(path).to_path_buf();
-            Some(CountSet { file, counts })
+            let file = path.strip_prefix(run_dir).unwrap_or(&path).to_path_buf();
+            CountSet { file, counts }
         })
         .collect()
 }
@@ -572,39 +550,16 @@ fn read_counts(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -
 /// Every `codegen/*.json` of a run, sorted by name. A run without the directory (measured
 /// before codegen was recorded, or by `--quick`) is not a problem: the family pages say so.
 fn read_codegen(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<CodeSet> {
-    let dir = run_dir.join("codegen");
-    if !dir.exists() {
-        return Vec::new();
-    }
-    let Some(entries) = list_dir(&dir, "", problems) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|path| {
-            let mut code: CodegenFile = read_json(path)
-                .map_err(|mut p| {
-                    p.message = p.message.replace("benchmark skipped", "codegen skipped");
-                    problems.push(p);
-                })
-                .ok()?;
-            if code.schema != CODEGEN_SCHEMA {
-                problems.push(Problem::new(
-                    path,
-                    format!(
-                        "codegen in format version {}, this build reads version \
-                         {CODEGEN_SCHEMA}; codegen skipped",
-                        code.schema
-                    ),
-                ));
-                return None;
-            }
+    let files = read_json_dir(
+        &run_dir.join("codegen"),
+        None,
+        ("codegen", "codegen"),
+        (CODEGEN_SCHEMA, |c: &CodegenFile| c.schema),
+        problems,
+    );
+    files
+        .into_iter()
+        .map(|(path, mut code)| {
             let mut dropped = Vec::new();
             code.entries.retain(|e| {
                 let known = catalog
@@ -617,7 +572,7 @@ fn read_codegen(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) 
             });
             if !dropped.is_empty() {
                 problems.push(Problem::new(
-                    path,
+                    &path,
                     format!(
                         "{} entries of variants the run's catalog does not list skipped: {}",
                         dropped.len(),
@@ -625,8 +580,58 @@ fn read_codegen(run_dir: &Path, catalog: &Catalog, problems: &mut Vec<Problem>) 
                     ),
                 ));
             }
-            let file = path.strip_prefix(run_dir).unwrap_or(path).to_path_buf();
-            Some(CodeSet { file, code })
+            let file = path.strip_prefix(run_dir).unwrap_or(&path).to_path_buf();
+            CodeSet { file, code }
+        })
+        .collect()
+}
+
+/// Every `*.json` in `dir`, sorted by name, read as `T` in format version `schema.0`; a file
+/// that is malformed or in another version is named in a problem and left out. `missing` is the
+/// problem a directory that does not exist makes (`None`: it makes none); `noun` names the
+/// files' content in messages, as a whole and as what is skipped.
+fn read_json_dir<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    missing: Option<&str>,
+    (noun, skipped): (&str, &str),
+    (schema, schema_of): (u32, fn(&T) -> u32),
+    problems: &mut Vec<Problem>,
+) -> Vec<(PathBuf, T)> {
+    if missing.is_none() && !dir.exists() {
+        return Vec::new();
+    }
+    let Some(entries) = list_dir(dir, missing.unwrap_or_default(), problems) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let content: T = read_json(&path)
+                .map_err(|mut p| {
+                    p.message = p
+                        .message
+                        .replace("benchmark skipped", &format!("{skipped} skipped"));
+                    problems.push(p);
+                })
+                .ok()?;
+            let version = schema_of(&content);
+            if version != schema {
+                problems.push(Problem::new(
+                    &path,
+                    format!(
+                        "{noun} in format version {version}, this build reads version \
+                         {schema}; {skipped} skipped"
+                    ),
+                ));
+                return None;
+            }
+            Some((path, content))
         })
         .collect()
 }

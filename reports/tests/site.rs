@@ -629,20 +629,8 @@ fn malformed_instruction_files_are_named_and_the_rest_used() {
         json["counts"][1]["per_call"] = (-5).into();
     });
     let built = build(&[run], None, &dir.join("site")).expect("site builds");
-    let problems: Vec<String> = built
-        .ledger
-        .problems
-        .iter()
-        .map(|p| format!("{}: {}", p.source, p.message))
-        .collect();
-    let named = |file: &str, what: &str| {
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains(file) && p.contains(what)),
-            "no problem naming {file} with `{what}` in {problems:#?}"
-        );
-    };
+    let problems = problem_texts(&built);
+    let named = |file: &str, what: &str| assert_named(&problems, file, what);
     named("x86_64-callgrind-default.json", "malformed JSON");
     named("x86_64-callgrind-no-rep-movsb.json", "format version 99");
     named("aarch64-qemu-plugin-default.json", "2 counts skipped");
@@ -712,6 +700,16 @@ fn problem_texts(built: &reports::Built) -> Vec<String> {
         .iter()
         .map(|p| format!("{}: {}", p.source, p.message))
         .collect()
+}
+
+/// Fails unless one of `problems` names `file` and says `what`.
+fn assert_named(problems: &[String], file: &str, what: &str) {
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(file) && p.contains(what)),
+        "no problem naming {file} with `{what}` in {problems:#?}"
+    );
 }
 
 #[test]
@@ -906,20 +904,8 @@ fn malformed_codegen_files_are_named_and_the_rest_used() {
         json["entries"][1]["functions"] = serde_json::Value::Array(Vec::new());
     });
     let built = build(&[run], None, &dir.join("site")).expect("site builds");
-    let problems: Vec<String> = built
-        .ledger
-        .problems
-        .iter()
-        .map(|p| format!("{}: {}", p.source, p.message))
-        .collect();
-    let named = |file: &str, what: &str| {
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains(file) && p.contains(what)),
-            "no problem naming {file} with `{what}` in {problems:#?}"
-        );
-    };
+    let problems = problem_texts(&built);
+    let named = |file: &str, what: &str| assert_named(&problems, file, what);
     named("truncated.json", "codegen skipped");
     named("future.json", "format version 99");
     named("x86_64.json", "retired_variant");
