@@ -3,7 +3,7 @@
 # and the unsafe paths under Miri.
 #
 # Installs what it needs (rustfmt and clippy on stable; nightly with miri and rust-src; Debian's
-# chromium) once.
+# chromium and binutils) once.
 # Options:
 #   --no-miri   skip the Miri stage (a quick local check; CI always runs it)
 set -euo pipefail
@@ -35,6 +35,8 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The codegen tests disassemble the test build with objdump (GNU binutils).
+ensure_apt objdump=binutils
 step "cargo test (all crates, all tests)"
 cargo test --workspace --locked
 
