@@ -89,8 +89,8 @@ fn text_variants_agree_on_the_classic_documents() {
 /// Every byte family on every length up to 16 (Miri: two u64 words and every tail) or 72 at
 /// the given offsets, where alignment and tail handling go wrong; split in two tests to spread
 /// them over the cores.
-/// Under Miri `uninit` is left to tests/uninit.rs, which sweeps every short length of both
-/// its producers (here it would only copy).
+/// Under Miri `uninit` is left to tests/families/uninit.rs, which sweeps every short length
+/// of both its producers (here it would only copy).
 fn byte_families_agree_on_every_short_length(offsets: std::ops::Range<usize>) {
     let max_len = if cfg!(miri) { 16 } else { 72 };
     let bytes = kernels::families::cast::inputs::generate(max_len);

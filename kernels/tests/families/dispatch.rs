@@ -3,9 +3,7 @@
 //! once (Miri's leak check and its use-after-free detection watch the drops). Small enough for
 //! Miri.
 
-mod common;
-
-use common::{check_all, check_sweep, proptest_config, swept_candidates};
+use crate::common::{check_all, check_sweep, proptest_config, swept_candidates};
 use kernels::families::dispatch::inputs::{edge_cases, generate, input, shape_of};
 use kernels::families::dispatch::raw::Erased;
 use kernels::families::dispatch::{Circle, Polygon, Rect, Shape, Shapes, Square, Triangle};

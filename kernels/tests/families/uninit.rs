@@ -3,9 +3,7 @@
 //! ASCII lowercasing. Small enough for Miri (the generated inputs up to 256 bytes are checked
 //! by tests/equivalence.rs).
 
-mod common;
-
-use common::{check_sweep, proptest_config, swept_candidates};
+use crate::common::{check_sweep, proptest_config, swept_candidates};
 use kernels::families::uninit::{Producer, inputs::generate, lower};
 use kernels::{Digest, Input, family};
 use proptest::prelude::*;

@@ -2,9 +2,7 @@
 //! last, repeated), on tables of one entry, and on no keys; `Lookups` refuses every key out of
 //! bounds, so the unsafe variants never see one. Small enough for Miri.
 
-mod common;
-
-use common::{check_all, check_sweep, proptest_config, swept_candidates};
+use crate::common::{check_all, check_sweep, proptest_config, swept_candidates};
 use kernels::families::index::inputs::{edge_cases, generate, input};
 use kernels::families::index::{KeyOutOfBounds, Lookups};
 use kernels::{Digest, family};
