@@ -38,14 +38,25 @@ pub fn max_test_len(unit: Unit) -> usize {
 /// reference. A variant may refuse the input only if it declares preconditions. Returns how
 /// many candidates accepted it.
 pub fn check_all(family: &Family, input: &Input) -> usize {
+    let accepted = check_each(family, family.measured(), input);
+    assert!(accepted > 0, "no variant of {} took {input:?}", family.name);
+    accepted
+}
+
+/// Checks each of `variants` on `input` against the reference; returns how many candidates
+/// accepted it.
+fn check_each(
+    family: &Family,
+    variants: impl Iterator<Item = &'static kernels::Variant>,
+    input: &Input,
+) -> usize {
     let mut accepted = 0;
-    for variant in family.measured() {
+    for variant in variants {
         match family.check(variant, input) {
             Ok(ran) => accepted += usize::from(ran && variant.kind != Kind::Floor),
             Err(e) => panic!("{}: {e}", variant.name),
         }
     }
-    assert!(accepted > 0, "no variant of {} took {input:?}", family.name);
     accepted
 }
 
@@ -61,14 +72,7 @@ pub fn swept(family: &Family) -> impl Iterator<Item = &'static kernels::Variant>
 
 /// Like [`check_all`], over [`swept`] variants; returns how many candidates accepted `input`.
 pub fn check_sweep(family: &Family, input: &Input) -> usize {
-    let mut accepted = 0;
-    for variant in swept(family) {
-        match family.check(variant, input) {
-            Ok(ran) => accepted += usize::from(ran && variant.kind != Kind::Floor),
-            Err(e) => panic!("{}: {e}", variant.name),
-        }
-    }
-    accepted
+    check_each(family, swept(family), input)
 }
 
 /// How many candidates a sweep checks (all of them natively; the unsafe ones under Miri).

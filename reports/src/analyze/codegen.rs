@@ -162,7 +162,9 @@ enum Flow {
     TailCall(u64, String),
     /// Call through a register or memory.
     IndirectCall,
-    /// Return or jump through a register or memory: control leaves.
+    /// Jump through a register or memory (a jump table): control goes where the data says.
+    IndirectJump,
+    /// Return or trap: control leaves.
     Leave,
 }
 
@@ -172,26 +174,22 @@ pub fn family_code(family: &FamilyEntry, runs: &[Run]) -> Vec<ArchCode> {
     for run in runs {
         for set in &run.codegen {
             let file = &set.code;
-            let mut rows: Vec<CodeRow> = file
-                .entries
+            let isa = Isa::of(&file.arch);
+            let rows: Vec<CodeRow> = family
+                .variants
                 .iter()
-                .filter(|e| e.family == family.name)
-                .filter_map(|e| {
-                    let variant = family.variant(&e.variant)?;
-                    Some(read_entry(e, variant.kind, Isa::of(&file.arch)))
+                .chain(&family.floor)
+                .filter_map(|v| {
+                    let entry = file
+                        .entries
+                        .iter()
+                        .find(|e| e.family == family.name && e.variant == v.name)?;
+                    Some(read_entry(entry, v.kind, isa))
                 })
                 .collect();
             if rows.is_empty() {
                 continue;
             }
-            let order = |name: &str| {
-                family
-                    .variants
-                    .iter()
-                    .chain(&family.floor)
-                    .position(|v| v.name == name)
-            };
-            rows.sort_by_key(|r| order(&r.variant));
             out.push(ArchCode {
                 arch: file.arch.clone(),
                 source: format!(
@@ -351,7 +349,7 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
             }
             Flow::IndirectCall => indirect_calls += 1,
             Flow::Call(..) => direct_calls += 1,
-            Flow::Leave if is_indirect_jump(&instruction.asm) => indirect_jumps += 1,
+            Flow::IndirectJump => indirect_jumps += 1,
             _ => {}
         }
     }
@@ -375,12 +373,6 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
     }
 }
 
-/// `jmp *%rdx`, `br x8`: a jump whose target is computed.
-fn is_indirect_jump(asm: &str) -> bool {
-    let (mnemonic, operands) = split(asm);
-    matches!(mnemonic, "jmp" | "jmpq") && operands.starts_with('*') || mnemonic == "br"
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Panic {
     Bounds,
@@ -402,7 +394,7 @@ fn landing(function: &FunctionCode, flows: &[Flow], target: u64, from: usize) ->
                 }
                 i = next;
             }
-            Flow::Leave | Flow::IndirectCall => return None,
+            Flow::Leave | Flow::IndirectCall | Flow::IndirectJump => return None,
             Flow::Straight | Flow::Branch(_) => i += 1,
         }
     }
@@ -496,13 +488,14 @@ fn flow(isa: Isa, instruction: &Instruction) -> Flow {
             "jmp" | "jmpq" => match target {
                 Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
                 Some((at, symbol)) => Flow::TailCall(at, symbol),
-                None => Flow::Leave,
+                None => Flow::IndirectJump,
             },
             m if m.starts_with('j') => target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at)),
             _ => Flow::Straight,
         },
         Isa::Arm => match mnemonic {
-            "ret" | "udf" | "brk" | "br" => Flow::Leave,
+            "ret" | "udf" | "brk" => Flow::Leave,
+            "br" => Flow::IndirectJump,
             "bl" => match target {
                 Some((at, symbol)) => Flow::Call(at, symbol),
                 None => Flow::IndirectCall,
@@ -511,7 +504,7 @@ fn flow(isa: Isa, instruction: &Instruction) -> Flow {
             "b" => match target {
                 Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
                 Some((at, symbol)) => Flow::TailCall(at, symbol),
-                None => Flow::Leave,
+                None => Flow::IndirectJump,
             },
             m if m.starts_with("b.") || matches!(m, "cbz" | "cbnz" | "tbz" | "tbnz") => {
                 target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at))
@@ -519,6 +512,13 @@ fn flow(isa: Isa, instruction: &Instruction) -> Flow {
             _ => Flow::Straight,
         },
     }
+}
+
+/// Whether `token` is register `prefix` followed by its number (`%xmm3`, `q0`, `v12`).
+fn numbered(token: &str, prefix: &str) -> bool {
+    token
+        .strip_prefix(prefix)
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The widest vector registers an instruction names.
@@ -534,27 +534,18 @@ fn vector_of(asm: &str) -> Vector {
     let operands = operands.split(['<', '#']).next().unwrap_or_default();
     let operands = operands.split("//").next().unwrap_or_default();
     for token in operands.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '%')) {
-        let register = |prefix: &str| {
-            token
-                .strip_prefix(prefix)
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        };
-        if register("%zmm") {
+        if numbered(token, "%zmm") {
             widen(Vector::Zmm);
-        } else if register("%ymm") {
+        } else if numbered(token, "%ymm") {
             widen(Vector::Ymm);
-        } else if register("%xmm") {
+        } else if numbered(token, "%xmm") {
             widen(Vector::Xmm);
-        } else if register("q") {
+        } else if numbered(token, "q") {
             widen(Vector::Neon128);
         } else if let Some((reg, arrangement)) = token.split_once('.') {
-            let numbered = |p: &str| {
-                reg.strip_prefix(p)
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            };
-            if numbered("z") {
+            if numbered(reg, "z") {
                 widen(Vector::Sve);
-            } else if numbered("v") {
+            } else if numbered(reg, "v") {
                 match arrangement {
                     "16b" | "8h" | "4s" | "2d" | "1q" => widen(Vector::Neon128),
                     "8b" | "4h" | "2s" | "1d" => widen(Vector::Neon64),

@@ -201,9 +201,7 @@ impl Listing {
             instructions,
         })
     }
-}
 
-impl Listing {
     /// What `call *0x2b9cc5(%rip)  # 930f28 <_DYNAMIC+0x500>` calls: the function or import
     /// in the slot at the commented address, as `ADDRESS <SYMBOL>` or `<SYMBOL>`.
     fn through_got(&self, asm: &str) -> Option<String> {
