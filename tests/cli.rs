@@ -1,6 +1,6 @@
 //! The `ledger` binary as a user runs it: output, errors and exit codes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use reports::wire::catalog::{Catalog, VariantKind};
@@ -528,7 +528,8 @@ fn review_exits_non_zero_only_when_nothing_could_be_reviewed() {
     );
 
     // Only that file: nothing could be reviewed.
-    let only_bad = std::env::temp_dir().join(format!("ledger-cli-review-{}", std::process::id()));
+    let only_bad = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ledger-cli-review-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&only_bad);
     std::fs::create_dir_all(&only_bad).expect("temp dir");
     std::fs::copy(format!("{broken}/bad.rs"), only_bad.join("bad.rs")).expect("copy");

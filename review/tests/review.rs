@@ -160,11 +160,28 @@ fn bad_paths_are_clear_errors() {
     assert!(e.to_string().starts_with("no .rs file under"), "{e}");
 }
 
-fn tempdir(name: &str) -> PathBuf {
+/// A fresh directory in the system's temporary directory (outside any git repository, which
+/// one test needs), removed when the guard drops.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("ledger-review-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
+    TempDir(dir)
 }
 
 fn git(dir: &Path, args: &[&str]) {
