@@ -3,7 +3,7 @@
 #
 # Options:
 #   --quick             a first look (headline shapes, short measurements, 3 protocol processes
-#                       instead of 10, no instruction counts, no flamegraphs)
+#                       instead of 20, no instruction counts, no flamegraphs)
 #   --family NAME       measure only this family (repeatable); other families' results stay
 #                       (instruction counts are then skipped: gungraun counts every family)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
@@ -46,7 +46,7 @@ done
 
 need_cargo
 plan=full
-processes=10
+processes=20
 if ((quick)); then
     plan=quick
     processes=3
@@ -90,6 +90,9 @@ CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput
 # Each verdict process runs its own link order of the same code (lld's --shuffle-sections, one
 # relink of the ledger binary each, about 7 s), so that a few per cent of function-placement
 # luck becomes spread between processes, which the interval shows, instead of a bias it hides.
+# The orders are drawn afresh in every run (their seeds are the layouts' names, which the rounds
+# record): with fixed seeds every run would measure the same twenty placements, and two runs
+# agreeing would only show that those placements were measured twice.
 # Loops are 64-byte aligned in every build (.cargo/config.toml).
 layouts_dir="target/ledger/layouts"
 rm -rf "$layouts_dir"
@@ -97,8 +100,10 @@ mkdir -p "$layouts_dir"
 layout_args=()
 # rustc records its linker in the binary's .comment section; only lld can shuffle sections.
 if grep -aq "Linker: LLD" "$ledger"; then
-    step "code layouts: $processes link orders of the ledger binary"
-    for seed in $(seq 1 "$processes"); do
+    layout_base=$(( ($(date +%s%N) / 1000) % 1000000000 ))
+    step "code layouts: $processes link orders of the ledger binary (seeds from $layout_base)"
+    for i in $(seq 1 "$processes"); do
+        seed=$((layout_base + i))
         cargo rustc --release --locked --quiet --bin ledger -- \
             -C "link-arg=-Wl,--shuffle-sections=.text*=$seed"
         cp "$ledger" "$layouts_dir/link-order-$seed"

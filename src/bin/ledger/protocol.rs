@@ -46,10 +46,13 @@ pub struct Args {
     /// Where the process files go (replaced).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Fresh processes, run one after another. Ten of 20 rounds rather than five of 40: with
-    /// each process on its own code layout, the spread between processes dominates the
-    /// rounds' noise, so processes narrow the interval where rounds no longer do.
-    #[arg(long, default_value_t = 10)]
+    /// Fresh processes, run one after another. With each process on its own code layout, a
+    /// process's placement luck is a few per cent for a tight loop (`cast`'s A/A in one run of
+    /// ten: a 4.6% standard deviation between processes, 3.9% of it beyond what the rounds'
+    /// own noise explains), so processes
+    /// narrow the interval where more rounds no longer do; ten left *equivalent* at a 5% margin
+    /// uncertifiable for a true 1.00 in some runs.
+    #[arg(long, default_value_t = 20)]
     processes: usize,
     /// Rounds per case in each process.
     #[arg(long, default_value_t = 20)]
