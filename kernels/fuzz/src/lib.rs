@@ -9,6 +9,7 @@
 use kernels::families::dispatch::{Shapes, inputs as dispatch_inputs};
 use kernels::families::index::{Lookups, inputs as index_inputs};
 use kernels::families::pool::{ObjectKind, Workload, inputs as pool_inputs};
+use kernels::families::stencil::{Signal, inputs as stencil_inputs};
 use kernels::{Input, family};
 
 /// Runs every measured variant of `family_name` on `input` against the reference.
@@ -77,6 +78,18 @@ pub fn index_input(data: &[u8]) -> Option<Input> {
             None
         }
     }
+}
+
+/// A signal read from the fuzzer's bytes, four little-endian bytes per sample (a tail of fewer
+/// is ignored). A NaN becomes 0: which NaN payload an addition propagates depends on its
+/// operands' order, which the compiler may swap, and the family compares values, not payloads.
+pub fn stencil_input(data: &[u8]) -> Input {
+    let samples = data
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .map(|x| if x.is_nan() { 0.0 } else { x })
+        .collect();
+    stencil_inputs::input("fuzz", Signal(samples))
 }
 
 /// Shapes read from the fuzzer's bytes, five per shape: its type (the first byte modulo 5) and

@@ -8,6 +8,7 @@ pub mod floor;
 pub mod index;
 pub mod pool;
 pub mod serial;
+pub mod stencil;
 pub mod text;
 pub mod uninit;
 
@@ -27,6 +28,7 @@ pub static FAMILIES: &[&Family] = &[
     &serial::serial_encode::SERIAL_ENCODE,
     &serial::serial_decode::SERIAL_DECODE,
     &index::INDEX,
+    &stencil::STENCIL,
     &uninit::UNINIT,
     &dispatch::DISPATCH,
 ];

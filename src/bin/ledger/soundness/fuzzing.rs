@@ -16,6 +16,7 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("serial", &["serial_encode", "serial_decode"]),
     ("pool", &["pool", "pool_rayon"]),
     ("index", &["index"]),
+    ("stencil", &["stencil"]),
     ("uninit", &["uninit"]),
     ("dispatch", &["dispatch"]),
 ];
