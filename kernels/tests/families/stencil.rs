@@ -73,11 +73,12 @@ fn the_output_is_the_smoothing_of_each_window() {
 /// (which Miri would report). A shorter buffer is fine for every variant.
 #[test]
 fn an_output_longer_than_the_windows_is_refused_by_every_variant() {
-    let ways: [(&str, Smooth); 4] = [
+    let ways: [(&str, Smooth); 5] = [
         ("indexed_loop", safe::smooth_indexed_loop),
         ("resliced", safe::smooth_resliced),
         ("get_unchecked", raw::smooth_get_unchecked),
         ("ptr_add", raw::smooth_ptr_add),
+        ("unchecked_slices", raw::smooth_unchecked_slices),
     ];
     let x = [1.0f32, 2.0, 3.0, 4.0];
     for (name, smooth) in ways {

@@ -142,6 +142,17 @@ pub static STENCIL: Family = Family {
             ),
             Run::fixture(|input| fixture::<false>(input, raw::smooth_ptr_add)),
         ),
+        Variant::with_unsafe(
+            "unchecked_slices",
+            "resliced's three views cut with get_unchecked(range) instead of checked \
+             slicing, then zipped, after one length check",
+            Unsafety::new(
+                WINDOWS_IN_BOUNDS,
+                &[],
+                raw_code(&["pub fn smooth_unchecked_slices("]),
+            ),
+            Run::fixture(|input| fixture::<false>(input, raw::smooth_unchecked_slices)),
+        ),
     ],
     reference: "resliced",
     reference_copy: Run::fixture(|input| fixture::<true>(input, safe::smooth_resliced)),

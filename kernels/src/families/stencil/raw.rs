@@ -54,3 +54,23 @@ pub fn smooth_ptr_add(x: &[f32], out: &mut [f32]) {
         window = unsafe { window.add(1) };
     }
 }
+
+/// The unsafe spelling of the safe re-slicing: the three shifted views cut with
+/// `get_unchecked(range)` instead of checked slicing, then zipped.
+pub fn smooth_unchecked_slices(x: &[f32], out: &mut [f32]) {
+    assert_windows_fit(x, out);
+    let n = out.len();
+    if n == 0 {
+        // Nothing to write; with fewer than two samples the ranges below would be out of bounds.
+        return;
+    }
+    // SAFETY: `n <= x.len() - 2` (asserted above), so `..n` is within the samples.
+    let a = unsafe { x.get_unchecked(..n) };
+    // SAFETY: `n + 1 <= x.len() - 1`, as above.
+    let b = unsafe { x.get_unchecked(1..n + 1) };
+    // SAFETY: `n + 2 <= x.len()`, as above.
+    let c = unsafe { x.get_unchecked(2..n + 2) };
+    for (((y, &a), &b), &c) in out.iter_mut().zip(a).zip(b).zip(c) {
+        *y = tap(a, b, c);
+    }
+}
