@@ -47,9 +47,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Fresh processes, run one after another. With each process on its own code layout, a
-    /// process's placement luck is a few per cent for a tight loop (`cast`'s A/A in one run of
-    /// ten: a 4.6% standard deviation between processes, 3.9% of it beyond what the rounds'
-    /// own noise explains), so processes
+    /// process's placement luck is a few per cent for a tight loop (`cast`'s reference copy against
+    /// the reference's own code, in one run of ten: a 4.6% standard deviation between
+    /// processes, 3.9% of it beyond what the rounds' own noise explains), so processes
     /// narrow the interval where more rounds no longer do; ten left *equivalent* at a 5% margin
     /// uncertifiable for a true 1.00 in some runs.
     #[arg(long, default_value_t = 20)]

@@ -4,8 +4,9 @@
 //! comes from: a 3-point smoothing `y[i] = x[i]/4 + x[i+1]/2 + x[i+2]/4` over `f32` samples, as
 //! audio, image and signal code writes it. Unlike the gather (`index`), every index is known
 //! before the loop, so the compiler can check the bounds once instead of per sample, but only
-//! when the code lets it prove them. Where it cannot, the check stays in the loop and keeps it
-//! from vectorising; where it can, the safe loop is the same SIMD code as the unchecked one.
+//! when the code lets it prove them; where it cannot, the check stays in the loop. Whether that
+//! check, or the way each spelling reads the window, decides the speed is what the family
+//! measures (the codegen section of its page shows each loop).
 //! Inputs go from 4 KiB (L1) to 16 MiB (beyond the last-level cache, where every variant
 //! waits on memory).
 //!

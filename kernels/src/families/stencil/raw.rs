@@ -1,5 +1,6 @@
-//! The unsafe smoothings: `get_unchecked` and raw pointers, each after the one length check
-//! that makes every window of the loop in bounds.
+//! The unsafe smoothings: `get_unchecked` per sample, raw pointers, and the three shifted views
+//! cut with `get_unchecked(range)`, each after the one length check that makes every window of
+//! the loop in bounds.
 #![allow(unsafe_code)]
 
 use super::tap;
