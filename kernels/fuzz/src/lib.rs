@@ -9,6 +9,9 @@
 use kernels::families::dispatch::{Shapes, inputs as dispatch_inputs};
 use kernels::families::index::{Lookups, inputs as index_inputs};
 use kernels::families::pool::{ObjectKind, Workload, inputs as pool_inputs};
+use kernels::families::search::{
+    Searches, inputs as search_inputs, raw as search_raw, safe as search_safe,
+};
 use kernels::families::stencil::{Signal, inputs as stencil_inputs};
 use kernels::{Input, family};
 
@@ -78,6 +81,53 @@ pub fn index_input(data: &[u8]) -> Option<Input> {
             None
         }
     }
+}
+
+/// Searches read from the fuzzer's bytes: the first byte is the table's length, the next that
+/// many bytes the steps between its entries (so the table is sorted, with runs of equal
+/// entries where a step is 0), the rest the queries, two little-endian bytes each, on the same
+/// scale as the entries so that they hit, miss and fall between them.
+pub fn search_input(data: &[u8]) -> Input {
+    let (len, rest) = data.split_first().unwrap_or((&0, data));
+    let (steps, queries) = rest.split_at(usize::from(*len).min(rest.len()));
+    let table: Vec<u32> = steps
+        .iter()
+        .scan(0u32, |value, &step| {
+            *value += u32::from(step);
+            Some(*value)
+        })
+        .collect();
+    let queries = queries
+        .chunks_exact(2)
+        .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]])))
+        .collect();
+    match Searches::new(table, queries) {
+        Ok(searches) => search_inputs::input("fuzz", searches),
+        Err(e) => panic!("a running sum of steps was refused as unsorted: {e}"),
+    }
+}
+
+/// The unsafe searches on a table in any order, read from the fuzzer's bytes as little-endian
+/// `u32`s, with the query in the first four: their soundness does not rest on the order, so
+/// each must stay in the table and follow the same path as the checked search.
+///
+/// # Panics
+///
+/// If an unsafe search answers differently from the checked one (an out-of-bounds read is a
+/// crash under the sanitizer first).
+pub fn check_search_any_order(data: &[u8]) {
+    let mut words = data
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+    let query = words.next().unwrap_or(0);
+    let table: Vec<u32> = words.collect();
+    let checked = search_safe::lower_bound_branchless(&table, query);
+    assert!(checked <= table.len());
+    assert_eq!(
+        search_raw::lower_bound_get_unchecked(&table, query),
+        checked
+    );
+    assert_eq!(search_raw::lower_bound_ptr_add(&table, query), checked);
 }
 
 /// A signal read from the fuzzer's bytes, four little-endian bytes per sample (a tail of fewer

@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod floor;
 pub mod index;
 pub mod pool;
+pub mod search;
 pub mod serial;
 pub mod stencil;
 pub mod text;
@@ -29,6 +30,7 @@ pub static FAMILIES: &[&Family] = &[
     &serial::serial_decode::SERIAL_DECODE,
     &index::INDEX,
     &stencil::STENCIL,
+    &search::SEARCH,
     &uninit::UNINIT,
     &dispatch::DISPATCH,
 ];

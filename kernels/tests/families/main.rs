@@ -1,4 +1,4 @@
-//! Tests of the `index`, `stencil`, `uninit` and `dispatch` families, one module each, in one test binary:
+//! Tests of the `index`, `stencil`, `search`, `uninit` and `dispatch` families, one module each, in one test binary:
 //! each binary costs the test command a link natively and a start-up under Miri.
 
 #[path = "../common/mod.rs"]
@@ -6,5 +6,6 @@ mod common;
 
 mod dispatch;
 mod index;
+mod search;
 mod stencil;
 mod uninit;

@@ -17,6 +17,7 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("pool", &["pool", "pool_rayon"]),
     ("index", &["index"]),
     ("stencil", &["stencil"]),
+    ("search", &["search"]),
     ("uninit", &["uninit"]),
     ("dispatch", &["dispatch"]),
 ];
