@@ -174,17 +174,36 @@ impl Evidence {
 /// What the evidence says about one pattern.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cited {
-    /// The family that measures the pattern, when the workbench has one.
-    pub family: Option<String>,
-    /// Its verdict, when the evidence holds one; `None` with a family means "not measured in
-    /// this evidence".
-    pub verdict: Option<FamilyVerdict>,
+    /// The families that measure the pattern, the most direct first, each with its verdict in
+    /// the evidence; empty when no family of the workbench measures it.
+    pub measured_by: Vec<Measured>,
     /// The work the unsafe form skips.
     pub skips: String,
     /// The checkers that caught a misuse of the pattern in the hazard gallery, by hazard.
     pub caught_by: Vec<HazardCaught>,
     /// Why there is no verdict or no checker outcome, when there is none.
     pub missing: Vec<String>,
+}
+
+/// One family that measures a pattern, and its verdict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Measured {
+    /// The family.
+    pub family: String,
+    /// Its verdict, when the evidence holds one; `None` means "not measured in this evidence".
+    pub verdict: Option<FamilyVerdict>,
+}
+
+impl Cited {
+    /// Whether the evidence holds a verdict for any family that measures the pattern.
+    pub fn has_verdict(&self) -> bool {
+        self.measured_by.iter().any(|m| m.verdict.is_some())
+    }
+
+    /// The verdict of the most direct family that has one.
+    pub fn first_verdict(&self) -> Option<&FamilyVerdict> {
+        self.measured_by.iter().find_map(|m| m.verdict.as_ref())
+    }
 }
 
 /// One hazard of the gallery and the checkers that stopped it.
@@ -199,28 +218,37 @@ pub struct HazardCaught {
 /// The evidence for the pattern of `entry`.
 pub fn cite(entry: &Entry, evidence: Option<&Evidence>) -> Cited {
     let mut missing = Vec::new();
-    let verdict = match (entry.family, evidence) {
-        (None, _) => {
-            missing.push("not measured here: no family of the workbench measures it".to_owned());
-            None
-        }
-        (Some(family), None) => {
-            missing.push(format!(
-                "measured by family `{family}`, but no evidence file was read"
-            ));
-            None
-        }
-        (Some(family), Some(e)) => {
-            let v = e.verdicts.get(family).cloned();
-            if v.is_none() {
-                missing.push(format!(
-                    "not measured here: {} has no verdict for family `{family}`",
-                    e.source.display()
-                ));
+    if entry.families.is_empty() {
+        missing.push("not measured here: no family of the workbench measures it".to_owned());
+    }
+    let measured_by = entry
+        .families
+        .iter()
+        .map(|&family| {
+            let verdict = match evidence {
+                None => {
+                    missing.push(format!(
+                        "measured by family `{family}`, but no evidence file was read"
+                    ));
+                    None
+                }
+                Some(e) => {
+                    let v = e.verdicts.get(family).cloned();
+                    if v.is_none() {
+                        missing.push(format!(
+                            "not measured here: {} has no verdict for family `{family}`",
+                            e.source.display()
+                        ));
+                    }
+                    v
+                }
+            };
+            Measured {
+                family: family.to_owned(),
+                verdict,
             }
-            v
-        }
-    };
+        })
+        .collect();
     let mut caught_by = Vec::new();
     match evidence.and_then(|e| e.hazards.as_ref()) {
         Some(gallery) => {
@@ -246,8 +274,7 @@ pub fn cite(entry: &Entry, evidence: Option<&Evidence>) -> Cited {
         None => {}
     }
     Cited {
-        family: entry.family.map(str::to_owned),
-        verdict,
+        measured_by,
         skips: entry.skips.to_owned(),
         caught_by,
         missing,

@@ -366,7 +366,7 @@ fn summarise(sites: &[Site], evidence: Option<&Evidence>) -> (Summary, Vec<Patte
         summary.unrecognised += usize::from(site.operations.is_empty());
         let cited = site.operations.iter().any(|p| {
             rows.iter()
-                .any(|r| r.pattern == *p && r.cited.verdict.is_some())
+                .any(|r| r.pattern == *p && r.cited.has_verdict())
         });
         summary.with_evidence += usize::from(cited);
     }

@@ -1,5 +1,5 @@
-//! The one table: each unsafe operation the review recognises, the workbench family that
-//! measures it (if any), the work it skips and the hazards of the gallery that misuse it.
+//! The one table: each unsafe operation the review recognises, the workbench families that
+//! measure it (if any), the work it skips and the hazards of the gallery that misuse it.
 //!
 //! Recognition is syntactic (`crate::operations`): a name or an expression shape, without type
 //! information. Where a name is ambiguous without types (`.add()` on a pointer or on an
@@ -55,8 +55,9 @@ pub struct Entry {
     pub pattern: Pattern,
     /// How it is recognised, for the reader.
     pub recognised_by: &'static str,
-    /// The family that measures it, if any.
-    pub family: Option<&'static str>,
+    /// The families that measure it, the most direct first; empty if none does. One pattern
+    /// can need several: what `get_unchecked` buys depends on the loop it is in.
+    pub families: &'static [&'static str],
     /// The work the unsafe form skips.
     pub skips: &'static str,
     /// The hazard-gallery entries that misuse it.
@@ -68,56 +69,56 @@ pub const TABLE: &[Entry] = &[
     Entry {
         pattern: Pattern::FromUtf8Unchecked,
         recognised_by: "a call of from_utf8_unchecked(_mut)",
-        family: Some("text"),
+        families: &["text"],
         skips: "UTF-8 validation",
         hazards: &["h07-invalid-utf8"],
     },
     Entry {
         pattern: Pattern::FromRawParts,
         recognised_by: "a call of from_raw_parts(_mut)",
-        family: Some("cast"),
+        families: &["cast"],
         skips: "the alignment and length checks of a checked cast (bytemuck, zerocopy)",
         hazards: &["h02-misaligned-words", "h03-length-extension"],
     },
     Entry {
         pattern: Pattern::GetUnchecked,
         recognised_by: "get_unchecked(_mut), as a method or a path",
-        family: Some("index"),
+        families: &["index", "stencil", "search"],
         skips: "the bounds check of indexing",
         hazards: &["h01-pointer-past-end"],
     },
     Entry {
         pattern: Pattern::SetLen,
         recognised_by: "a .set_len(n) call",
-        family: Some("uninit"),
+        families: &["uninit"],
         skips: "zero-initialising the buffer",
         hazards: &["h11-set-len-before-write"],
     },
     Entry {
         pattern: Pattern::AssumeInit,
         recognised_by: "assume_init and its _ref/_mut/_read/_drop forms",
-        family: Some("uninit"),
+        families: &["uninit"],
         skips: "initialising before use",
         hazards: &["h10-read-uninit"],
     },
     Entry {
         pattern: Pattern::Transmute,
         recognised_by: "a call of transmute or transmute_copy",
-        family: None,
+        families: &[],
         skips: "the type system's layout and validity checks",
         hazards: &[],
     },
     Entry {
         pattern: Pattern::ReadUnaligned,
         recognised_by: "ptr::read_unaligned or .read_unaligned()",
-        family: Some("serial_decode"),
+        families: &["serial_decode"],
         skips: "the bounds checks of from_le_bytes on a checked slice",
         hazards: &["h01-pointer-past-end"],
     },
     Entry {
         pattern: Pattern::PtrRead,
         recognised_by: "ptr::read(_volatile), or .read() with no argument",
-        family: None,
+        families: &[],
         skips: "ownership tracking of the value read",
         hazards: &["h05a-use-after-free-box"],
     },
@@ -125,7 +126,7 @@ pub const TABLE: &[Entry] = &[
         pattern: Pattern::PtrWrite,
         recognised_by: "ptr::write(_unaligned/_volatile), or the method with one argument \
                         (MaybeUninit::write and io::Write::write look the same without types)",
-        family: None,
+        families: &[],
         skips: "dropping the old value and the bounds check of a slice store",
         hazards: &[],
     },
@@ -133,7 +134,7 @@ pub const TABLE: &[Entry] = &[
         pattern: Pattern::PtrArithmetic,
         recognised_by: ".add/.sub/.offset/.byte_add/.byte_sub/.byte_offset/.offset_from \
                         (an integer's .add() looks the same without types)",
-        family: Some("index"),
+        families: &["index", "stencil", "search"],
         skips: "the bounds check of indexing",
         hazards: &["h01-pointer-past-end"],
     },
@@ -141,21 +142,21 @@ pub const TABLE: &[Entry] = &[
         pattern: Pattern::CopyNonoverlapping,
         recognised_by: "ptr::copy(_nonoverlapping) or copy_to/copy_from(_nonoverlapping)",
         // serial_encode's raw variant views records with from_raw_parts; no variant copies.
-        family: None,
+        families: &[],
         skips: "the length check of copy_from_slice",
         hazards: &[],
     },
     Entry {
         pattern: Pattern::UncheckedArithmetic,
         recognised_by: "an unchecked_* integer method (unchecked_add, unchecked_shl, ...)",
-        family: None,
+        families: &[],
         skips: "the overflow check of debug builds and wrapping semantics",
         hazards: &[],
     },
     Entry {
         pattern: Pattern::UnreachableUnchecked,
         recognised_by: "a call of unreachable_unchecked",
-        family: None,
+        families: &[],
         skips: "the panic of unreachable!()",
         hazards: &[],
     },
@@ -165,28 +166,28 @@ pub const TABLE: &[Entry] = &[
                         one; the syntax does not say)",
         // pool's raw slab dereferences slot pointers, but what it measures is a slab without
         // generation checks, not dereferencing; a `*` in general is not measured here.
-        family: None,
+        families: &[],
         skips: "the borrow checker's lifetime and aliasing checks",
         hazards: &["h04-stack-escape", "h05b-use-after-return-to-pool"],
     },
     Entry {
         pattern: Pattern::SendSyncImpl,
         recognised_by: "unsafe impl Send or unsafe impl Sync",
-        family: Some("pool_rayon"),
+        families: &["pool_rayon"],
         skips: "the compiler's proof that sharing between threads is synchronised",
         hazards: &["h09-data-race"],
     },
     Entry {
         pattern: Pattern::ExternCall,
         recognised_by: "a call of a function declared in an extern block of the reviewed code",
-        family: None,
+        families: &[],
         skips: "every Rust check: the callee is not Rust",
         hazards: &[],
     },
     Entry {
         pattern: Pattern::InlineAsm,
         recognised_by: "asm!, global_asm! or naked_asm!",
-        family: None,
+        families: &[],
         skips: "every compiler check of the instructions",
         hazards: &[],
     },
@@ -194,7 +195,7 @@ pub const TABLE: &[Entry] = &[
         pattern: Pattern::SimdIntrinsic,
         recognised_by: "a core::arch intrinsic (_mm*, NEON names such as vld1q_u8, paths \
                         through arch)",
-        family: None,
+        families: &[],
         skips: "the CPU-feature check (safe SIMD crates check it once)",
         hazards: &[],
     },

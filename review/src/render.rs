@@ -24,12 +24,40 @@ fn verdict_text(v: &FamilyVerdict) -> String {
     )
 }
 
-/// What the evidence says, or why it says nothing.
+/// What the evidence says, family by family, or why it says nothing.
 fn evidence_text(cited: &Cited) -> String {
-    match (&cited.family, &cited.verdict) {
-        (Some(family), Some(v)) => format!("{family}: {}", verdict_text(v)),
-        (Some(family), None) => format!("{family}: not measured here"),
-        (None, _) => "not measured here".to_owned(),
+    if cited.measured_by.is_empty() {
+        return "not measured here".to_owned();
+    }
+    cited
+        .measured_by
+        .iter()
+        .map(|m| match &m.verdict {
+            Some(v) => format!("{}: {}", m.family, verdict_text(v)),
+            None => format!("{}: not measured here", m.family),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The best safe variant each family's verdict set against the unsafe one, or `-`.
+fn best_safe_text(cited: &Cited, code: fn(&str) -> String) -> String {
+    let named: Vec<String> = cited
+        .measured_by
+        .iter()
+        .filter_map(|m| {
+            let v = m.verdict.as_ref()?;
+            Some(if cited.measured_by.len() > 1 {
+                format!("{}: {}", m.family, code(&v.safe_variant))
+            } else {
+                code(&v.safe_variant)
+            })
+        })
+        .collect();
+    if named.is_empty() {
+        "-".to_owned()
+    } else {
+        named.join("; ")
     }
 }
 
@@ -171,10 +199,7 @@ pub fn terminal(review: &Review) -> String {
                 p.pattern.name().to_owned(),
                 p.sites.to_string(),
                 evidence_text(&p.cited),
-                p.cited
-                    .verdict
-                    .as_ref()
-                    .map_or_else(|| "-".to_owned(), |v| v.safe_variant.clone()),
+                best_safe_text(&p.cited, str::to_owned),
                 p.cited.skips.clone(),
                 caught_text(&p.cited),
             ]
@@ -289,10 +314,7 @@ pub fn html(review: &Review) -> String {
             escape(p.recognised_by),
             p.sites,
             escape(&evidence_text(&p.cited)),
-            p.cited.verdict.as_ref().map_or_else(
-                || "-".to_owned(),
-                |v| format!("<code>{}</code>", escape(&v.safe_variant))
-            ),
+            best_safe_text(&p.cited, |name| format!("<code>{}</code>", escape(name))),
             escape(&p.cited.skips),
             escape(&caught_text(&p.cited)),
         );
@@ -333,7 +355,9 @@ pub fn html(review: &Review) -> String {
     let families: Vec<String> = review
         .patterns
         .iter()
-        .filter_map(|p| p.cited.verdict.as_ref().and(p.cited.family.clone()))
+        .flat_map(|p| &p.cited.measured_by)
+        .filter(|m| m.verdict.is_some())
+        .map(|m| m.family.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();

@@ -271,18 +271,30 @@ fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
         .iter()
         .find(|p| p.pattern == Pattern::FromUtf8Unchecked)
         .expect("a row per pattern");
-    let verdict = utf8.cited.verdict.as_ref().expect("text was measured");
+    let verdict = utf8.cited.first_verdict().expect("text was measured");
     assert_eq!(verdict, &evidence.verdicts["text"]);
     let get = r
         .patterns
         .iter()
         .find(|p| p.pattern == Pattern::GetUnchecked)
         .expect("a row per pattern");
+    let families: Vec<&str> = get
+        .cited
+        .measured_by
+        .iter()
+        .map(|m| m.family.as_str())
+        .collect();
+    assert_eq!(families, ["index", "stencil", "search"]);
     assert!(
-        get.cited.verdict.is_none(),
-        "no `index` family in this evidence"
+        !get.cited.has_verdict(),
+        "no bounds-check family in this evidence"
     );
-    assert!(get.cited.missing[0].contains("not measured here"));
+    let unmeasured = get
+        .cited
+        .missing
+        .iter()
+        .filter(|m| m.starts_with("not measured here"));
+    assert_eq!(unmeasured.count(), 3, "{:?}", get.cited.missing);
     assert!(r.summary.with_evidence >= 1);
     let page = review::render::html(&r);
     assert!(page.contains("<h1>Unsafe review of"));

@@ -85,3 +85,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The review cites families by name; a renamed or missing family would cite nothing.
+    #[test]
+    fn every_family_the_patterns_name_is_in_the_registry() {
+        for entry in ::review::patterns::TABLE {
+            for family in entry.families {
+                assert!(
+                    kernels::family(family).is_some(),
+                    "{:?} names `{family}`, which is not a family",
+                    entry.pattern
+                );
+            }
+        }
+    }
+}
