@@ -32,6 +32,7 @@ pub static FAMILIES: &[&Family] = &[
     &stencil::STENCIL,
     &search::SEARCH,
     &uninit::UNINIT,
+    &uninit::uninit_read::UNINIT_READ,
     &dispatch::DISPATCH,
 ];
 

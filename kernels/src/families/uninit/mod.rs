@@ -9,10 +9,13 @@
 //! frees the previous one, as a caller that keeps one result at a time would.
 //!
 //! Two producers: a copy of the source bytes, and a byte-wise transform (ASCII lowercasing).
+//! The third, a `std::io::Read` implementation, is its own family ([`uninit_read`]): through
+//! `Read` no unsafe code can skip the zeroing soundly, so its variants differ.
 
 pub mod inputs;
 pub mod raw;
 pub mod safe;
+pub mod uninit_read;
 
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};

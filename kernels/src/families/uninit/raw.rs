@@ -1,10 +1,12 @@
 //! The unsafe ways to a filled buffer: writing a `Vec`'s spare capacity and then `set_len`,
-//! and `Box::new_uninit_slice` then `assume_init`. Both write every byte before claiming it.
+//! and `Box::new_uninit_slice` then `assume_init`, from a source (family `uninit`) or from a
+//! reader's `read_uninit` (family `uninit_read`). All write every byte before claiming it.
 #![allow(unsafe_code)]
 
 use std::mem::MaybeUninit;
 
 use super::lower;
+use super::uninit_read::Stream;
 
 /// Writes `source` into the first `source.len()` slots of `out`, which must be at least that
 /// long; returns how many it wrote.
@@ -64,4 +66,33 @@ pub fn copy_box_uninit(source: &[u8]) -> Vec<u8> {
 /// A lowercased copy written into an uninitialised box, then `assume_init`.
 pub fn lowercase_box_uninit(source: &[u8]) -> Vec<u8> {
     box_uninit(source, write_lowercase)
+}
+
+/// A stream read into spare capacity by its own `read_uninit`, `set_len` after each read.
+pub fn read_spare_capacity(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stream.remaining());
+    loop {
+        let n = stream.read_uninit(out.spare_capacity_mut());
+        if n == 0 {
+            return out;
+        }
+        // SAFETY: `read_uninit` wrote the first `n` slots of the spare capacity, which start
+        // at the old length, and `n` is at most the spare capacity's length.
+        unsafe { out.set_len(out.len() + n) };
+    }
+}
+
+/// A stream read into an uninitialised box by its own `read_uninit`, then `assume_init`.
+pub fn read_box_uninit(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = Box::<[u8]>::new_uninit_slice(stream.remaining());
+    let mut filled = 0;
+    while filled < out.len() {
+        let n = stream.read_uninit(&mut out[filled..]);
+        assert!(n > 0, "the stream ended {} bytes early", out.len() - filled);
+        filled += n;
+    }
+    // SAFETY: every slot was written: each `read_uninit` wrote the `n` slots from `filled`,
+    // and the reads' counts add up to the length (the loop ends only there).
+    let out = unsafe { out.assume_init() };
+    out.into_vec()
 }

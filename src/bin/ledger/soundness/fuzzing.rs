@@ -18,7 +18,7 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("index", &["index"]),
     ("stencil", &["stencil"]),
     ("search", &["search"]),
-    ("uninit", &["uninit"]),
+    ("uninit", &["uninit", "uninit_read"]),
     ("dispatch", &["dispatch"]),
 ];
 

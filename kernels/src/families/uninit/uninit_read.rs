@@ -1,0 +1,258 @@
+//! Family `uninit_read`: skipping zero-initialisation when a reader fills the buffer.
+//!
+//! `std::io::Read::read` takes `&mut [u8]`, initialised memory, so safe code zeroes a buffer
+//! before a reader fills it: all at once (`vec![0; n]`), or chunk by chunk inside
+//! `read_to_end`, which remembers what it has zeroed. Handing `read` spare capacity instead is
+//! the classic unsound shortcut (any reader may read the buffer it is given: hazard h11), so
+//! the sound unsafe form needs a reader whose own method writes `MaybeUninit` bytes, as a
+//! decoder that owns its output does. This family measures what skipping the zeroing buys
+//! there, against the best a program can do through `Read` alone.
+//!
+//! The reader is [`Stream`]: the source bytes handed out at most one chunk per call (16 KiB
+//! here, as a socket or a decompressor would), so every variant loops over reads. Each call
+//! knows the length to expect, as a caller with a `Content-Length` or a file size does.
+
+use std::io::Read;
+use std::mem::MaybeUninit;
+
+use super::raw;
+use crate::family::{Family, Unsafety, Variant};
+use crate::{Digest, Fixture, Input, Run, Unit};
+
+/// How many bytes a [`Stream`] hands out per call on the measured inputs.
+pub const CHUNK: usize = 16 << 10;
+
+/// The chunk size of an input's shape: `chunks-N` hands out `N` bytes per call (the tests and
+/// the fuzz target vary it); any other shape, [`CHUNK`].
+pub fn chunk_of_shape(shape: &str) -> usize {
+    shape
+        .strip_prefix("chunks-")
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK)
+}
+
+/// A reader over bytes in memory that hands out at most `chunk` bytes per call.
+#[derive(Clone, Debug)]
+pub struct Stream<'a> {
+    rest: &'a [u8],
+    chunk: usize,
+}
+
+impl<'a> Stream<'a> {
+    /// A stream of `source`, at most `chunk` bytes per call (at least one).
+    pub fn new(source: &'a [u8], chunk: usize) -> Self {
+        Self {
+            rest: source,
+            chunk: chunk.max(1),
+        }
+    }
+
+    /// How many bytes are left to read.
+    pub fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+
+    /// The next call's bytes, at most `room` of them, taken off the stream.
+    fn take(&mut self, room: usize) -> &'a [u8] {
+        let (now, rest) = self
+            .rest
+            .split_at(self.rest.len().min(self.chunk).min(room));
+        self.rest = rest;
+        now
+    }
+
+    /// Reads the next chunk into uninitialised memory: writes `buf[..n]`, every one of those
+    /// slots, and returns `n` (0 at the end of the stream or when `buf` is empty). The unsafe
+    /// variants rely on this: it is the contract `Read::read` cannot offer.
+    pub fn read_uninit(&mut self, buf: &mut [MaybeUninit<u8>]) -> usize {
+        let now = self.take(buf.len());
+        for (slot, &byte) in buf.iter_mut().zip(now) {
+            slot.write(byte);
+        }
+        now.len()
+    }
+}
+
+impl Read for Stream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let now = self.take(buf.len());
+        buf[..now.len()].copy_from_slice(now);
+        Ok(now.len())
+    }
+}
+
+/// What a `Stream` never does: fail. Its reads return `Ok`, and every variant asks for no
+/// more than it holds.
+fn never_fails<T>(result: std::io::Result<T>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => unreachable!("a Stream over memory failed: {e}"),
+    }
+}
+
+/// What most code writes: `read_to_end` into an empty `Vec`, which grows as it goes.
+pub fn read_to_end_growing(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    never_fails(stream.read_to_end(&mut out));
+    out
+}
+
+/// `vec![0; n]`, then `read_exact` over it.
+pub fn zeroed(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = vec![0; stream.remaining()];
+    never_fails(stream.read_exact(&mut out));
+    out
+}
+
+/// `Vec::with_capacity(n)`, then `read_to_end`: std zeroes the spare capacity a read at a
+/// time and remembers what it zeroed, so no byte is zeroed twice.
+pub fn read_to_end(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stream.remaining());
+    never_fails(stream.read_to_end(&mut out));
+    out
+}
+
+/// `Vec::with_capacity(n)` and one zeroed chunk on the stack, read into and appended with
+/// `extend_from_slice`: every byte is copied twice, but the output is never zeroed and the
+/// chunk stays in the L1 cache.
+pub fn stack_chunk(mut stream: Stream<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stream.remaining());
+    let mut chunk = [0u8; CHUNK];
+    loop {
+        let n = never_fails(stream.read(&mut chunk));
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// Reads a new buffer from a fresh stream over the input on every run, keeping the latest.
+struct ReadFixture<'a, const COPY: bool> {
+    source: &'a [u8],
+    chunk: usize,
+    read: fn(Stream<'_>) -> Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl<const COPY: bool> Fixture for ReadFixture<'_, COPY> {
+    fn run(&mut self) {
+        if COPY {
+            std::hint::black_box(crate::families::COPY_MARK);
+        }
+        // The previous buffer is freed here, inside the call, as its consumer would free it.
+        self.out = (self.read)(Stream::new(self.source, self.chunk));
+    }
+
+    fn digest(&mut self) -> Digest {
+        Digest::Bytes {
+            len: self.out.len(),
+            hash: crate::digest::hash_bytes(&self.out),
+        }
+    }
+
+    /// The variant's own function, which `run` calls through this pointer.
+    fn entry_point(&self) -> *const () {
+        self.read as *const ()
+    }
+}
+
+/// Builds the fixture of `read` for the input's bytes and chunk size.
+fn fixture<const COPY: bool>(
+    input: &Input,
+    read: fn(Stream<'_>) -> Vec<u8>,
+) -> Box<dyn Fixture + '_> {
+    Box::new(ReadFixture::<COPY> {
+        source: input.bytes(),
+        chunk: chunk_of_shape(&input.name().shape),
+        read,
+        out: Vec::new(),
+    })
+}
+
+/// The source bytes streamed, 16 B to 16 MiB.
+fn specs() -> Vec<crate::InputSpec> {
+    crate::generate::SIZES
+        .into_iter()
+        .map(|len| {
+            crate::InputSpec::new(crate::InputName::new("stream", len), move || {
+                Input::new("stream", &super::inputs::generate("copy", len), 0)
+            })
+            .with_param("chunk_bytes", CHUNK)
+        })
+        .collect()
+}
+
+/// Family `uninit_read`: a buffer filled by a reader, zeroed first or not.
+pub static UNINIT_READ: Family = Family {
+    name: "uninit_read",
+    title: "skipping zero-initialisation under a reader",
+    summary: "Read a stream of known length, 16 KiB per read, into a new buffer, 16 B to \
+              16 MiB: what set_len on spare capacity and Box::new_uninit_slice (through a \
+              reader that writes MaybeUninit) buy over vec![0; n] then read_exact, std's \
+              read_to_end, and a stack chunk appended with extend_from_slice.",
+    compares: "length and a hash of the buffer read",
+    variants: &[
+        Variant::baseline(
+            "read_to_end_growing",
+            "Vec::new(), then read_to_end: the capacity grows as it goes",
+            Run::fixture(|input| fixture::<false>(input, read_to_end_growing)),
+        ),
+        Variant::safe(
+            "zeroed",
+            "vec![0; n], then read_exact: zeroed by the allocator (calloc), written again",
+            Run::fixture(|input| fixture::<false>(input, zeroed)),
+        ),
+        Variant::safe(
+            "read_to_end",
+            "Vec::with_capacity(n), then read_to_end: std zeroes a read's worth at a time, \
+             never the same byte twice",
+            Run::fixture(|input| fixture::<false>(input, read_to_end)),
+        ),
+        Variant::safe(
+            "stack_chunk",
+            "a zeroed 16 KiB chunk on the stack, read into, then extend_from_slice: copied \
+             twice, the output never zeroed",
+            Run::fixture(|input| fixture::<false>(input, stack_chunk)),
+        ),
+        Variant::with_unsafe(
+            "spare_capacity",
+            "Vec::with_capacity(n), the reader's read_uninit into spare_capacity_mut(), \
+             set_len after each read",
+            Unsafety::new(
+                &[
+                    "every byte below the new length was written before set_len: read_uninit \
+                     writes the first n slots it is given, which start at the old length",
+                    "the new length is within the capacity",
+                ],
+                &[],
+                super::raw_code(&["pub fn read_spare_capacity("]),
+            ),
+            Run::fixture(|input| fixture::<false>(input, raw::read_spare_capacity)),
+        ),
+        Variant::with_unsafe(
+            "box_uninit",
+            "Box::<[u8]>::new_uninit_slice(n), the reader's read_uninit into what is left, \
+             then assume_init",
+            Unsafety::new(
+                &[
+                    "every element was written before assume_init: the reads' counts add up \
+                   to the length",
+                ],
+                &[],
+                super::raw_code(&["pub fn read_box_uninit("]),
+            ),
+            Run::fixture(|input| fixture::<false>(input, raw::read_box_uninit)),
+        ),
+    ],
+    reference: "zeroed",
+    reference_copy: Run::fixture(|input| fixture::<true>(input, zeroed)),
+    floor: None,
+    headline: ("stream", 64 << 10),
+    unit: Unit::Bytes,
+    inputs: specs,
+    takes_files: true,
+    spawns_threads: false,
+    edge_cases: crate::family::no_edge_cases,
+};
