@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
     check_family("uninit", &input);
     check_family("uninit", &Input::new("lowercase", input.bytes(), 0));
     let chunk = 1 + usize::from(data.first().copied().unwrap_or(0) % 64);
-    let streamed = Input::new(&format!("chunks-{chunk}"), input.bytes(), 0);
+    let streamed = Input::new(format!("chunks-{chunk}"), input.bytes(), 0);
     check_family("uninit_read", &streamed);
 });

@@ -84,7 +84,7 @@ fn every_read_variant_agrees_at_every_short_length_and_chunk_size() {
     let source = generate("copy", max_len);
     for &chunk in chunks {
         for len in 0..=max_len {
-            let input = Input::new(&format!("chunks-{chunk}"), &source[..len], 0);
+            let input = Input::new(format!("chunks-{chunk}"), &source[..len], 0);
             assert_eq!(
                 check_sweep(f, &input),
                 swept_candidates(f),

@@ -188,6 +188,12 @@ pub static SEARCH: Family = Family {
             Run::fixture(|input| fixture::<false>(input, safe::search_halving_slices)),
         ),
         Variant::safe(
+            "subslice_offset",
+            "halving_slices without the position in the loop: only the slice's start moves, \
+             and the position is its offset in the table, from the addresses at the end",
+            Run::fixture(|input| fixture::<false>(input, safe::search_subslice_offset)),
+        ),
+        Variant::safe(
             "partition_point",
             "table.partition_point(|&x| x < query): the standard library's search (itself \
              written with get_unchecked)",

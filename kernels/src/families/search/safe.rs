@@ -1,5 +1,6 @@
 //! The safe searches: the textbook loop, the branch-free loop with checked indexing, the same
-//! loop on a shrinking slice, and the standard library's `partition_point`.
+//! loop on a shrinking slice (keeping the position, or taking it from the slice's offset at
+//! the end), and the standard library's `partition_point`.
 
 use std::hint::select_unpredictable;
 
@@ -55,6 +56,23 @@ pub fn lower_bound_halving_slices(table: &[u32], query: u32) -> usize {
     }
 }
 
+/// The shrinking slice alone, as `ptr_add` walks its pointer: no position is kept in the
+/// loop, so each step only moves the slice's start. The position is the slice's offset in the
+/// table, taken from the two addresses at the end (comparing addresses reads nothing).
+pub fn lower_bound_subslice_offset(table: &[u32], query: u32) -> usize {
+    let mut rest = table;
+    while rest.len() > 1 {
+        let half = rest.len() / 2;
+        let right = rest[half] < query;
+        rest = select_unpredictable(right, &rest[half..], &rest[..rest.len() - half]);
+    }
+    let base = (rest.as_ptr().addr() - table.as_ptr().addr()) / size_of::<u32>();
+    match rest {
+        [last] => base + usize::from(*last < query),
+        _ => base,
+    }
+}
+
 /// The standard library's lower bound.
 pub fn lower_bound_partition_point(table: &[u32], query: u32) -> usize {
     table.partition_point(|&x| x < query)
@@ -73,6 +91,11 @@ pub fn search_branchless(table: &[u32], queries: &[u32], out: &mut [usize]) {
 /// Every query by [`lower_bound_halving_slices`].
 pub fn search_halving_slices(table: &[u32], queries: &[u32], out: &mut [usize]) {
     each_query(table, queries, out, lower_bound_halving_slices);
+}
+
+/// Every query by [`lower_bound_subslice_offset`].
+pub fn search_subslice_offset(table: &[u32], queries: &[u32], out: &mut [usize]) {
+    each_query(table, queries, out, lower_bound_subslice_offset);
 }
 
 /// Every query by [`lower_bound_partition_point`].
