@@ -90,14 +90,14 @@ pub const TABLE: &[Entry] = &[
     Entry {
         pattern: Pattern::SetLen,
         recognised_by: "a .set_len(n) call",
-        families: &["uninit"],
+        families: &["uninit", "uninit_read"],
         skips: "zero-initialising the buffer",
         hazards: &["h11-set-len-before-write"],
     },
     Entry {
         pattern: Pattern::AssumeInit,
         recognised_by: "assume_init and its _ref/_mut/_read/_drop forms",
-        families: &["uninit"],
+        families: &["uninit", "uninit_read"],
         skips: "initialising before use",
         hazards: &["h10-read-uninit"],
     },

@@ -1,5 +1,5 @@
 //! `uninit`: arbitrary bytes of any length at every offset, copied and lowercased; and
-//! `uninit_read`: the same bytes streamed in chunks of 1 to 64 bytes, chosen by the first byte.
+//! `uninit_read`: the same bytes decoded in chunks of 1 to 64 bytes, chosen by the first byte.
 #![no_main]
 
 use kernels::Input;

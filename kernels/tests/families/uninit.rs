@@ -72,7 +72,7 @@ proptest! {
 }
 
 /// `uninit_read` at chunk sizes from one byte to more than the input: every read loop's first,
-/// middle and last read, and a final read that finds the stream empty.
+/// middle and last read, and a final read that finds the decoder empty.
 #[test]
 fn every_read_variant_agrees_at_every_short_length_and_chunk_size() {
     let f = family("uninit_read").expect("family is registered");
@@ -81,7 +81,7 @@ fn every_read_variant_agrees_at_every_short_length_and_chunk_size() {
     } else {
         (70, &[1, 2, 3, 7, 16, 64, 100][..])
     };
-    let source = generate("copy", max_len);
+    let source = generate("lowercase", max_len);
     for &chunk in chunks {
         for len in 0..=max_len {
             let input = Input::new(format!("chunks-{chunk}"), &source[..len], 0);
@@ -95,42 +95,43 @@ fn every_read_variant_agrees_at_every_short_length_and_chunk_size() {
 }
 
 #[test]
-fn a_stream_hands_out_one_chunk_per_read_and_writes_what_it_counts() {
-    use kernels::families::uninit::uninit_read::{CHUNK, Stream, chunk_of_shape};
+fn a_decoder_hands_out_one_lowercased_chunk_per_read() {
+    use kernels::families::uninit::uninit_read::{CHUNK, Decoder, chunk_of_shape};
     use std::io::Read;
     use std::mem::MaybeUninit;
 
-    let source: Vec<u8> = (0..10).collect();
-    let mut stream = Stream::new(&source, 4);
+    let source = b"ABcdEF-HIj";
+    let decoded = b"abcdef-hij";
+    let mut reader = Decoder::new(source, 4);
     let mut buf = [MaybeUninit::<u8>::uninit(); 6];
-    assert_eq!(stream.read_uninit(&mut buf), 4);
-    // What it wrote is read back by the unsafe variants (Miri reports a read of an unwritten
-    // slot); here, that they return the stream's bytes in order at any chunk size.
-    for chunk in [1, 3, 4, 10, 11] {
-        assert_eq!(
-            raw::read_spare_capacity(Stream::new(&source, chunk)),
-            source
-        );
-        assert_eq!(raw::read_box_uninit(Stream::new(&source, chunk)), source);
-    }
+    assert_eq!(reader.read_uninit(&mut buf), 4);
     assert_eq!(
-        stream.read_uninit(&mut buf[..2]),
+        reader.read_uninit(&mut buf[..2]),
         2,
         "no more than the room given"
     );
     let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).unwrap();
-    assert_eq!(rest, [6, 7, 8, 9]);
-    assert_eq!(stream.read_uninit(&mut buf), 0, "the end of the stream");
-    assert_eq!(stream.remaining(), 0);
+    reader.read_to_end(&mut rest).unwrap();
+    assert_eq!(rest, b"-hij");
+    assert_eq!(reader.read_uninit(&mut buf), 0, "the end of the input");
+    assert_eq!(reader.remaining(), 0);
     assert_eq!(
-        Stream::new(&source, 0).read_uninit(&mut buf),
+        Decoder::new(source, 0).read_uninit(&mut buf),
         1,
         "a chunk is at least a byte"
     );
+    // What `read_uninit` writes is read back by the unsafe variants (Miri reports a read of an
+    // unwritten slot); here, that they return the decoded bytes in order at any chunk size.
+    for chunk in [1, 3, 4, 10, 11] {
+        assert_eq!(
+            raw::read_spare_capacity(Decoder::new(source, chunk)),
+            decoded
+        );
+        assert_eq!(raw::read_box_uninit(Decoder::new(source, chunk)), decoded);
+    }
 
     assert_eq!(chunk_of_shape("chunks-7"), 7);
-    assert_eq!(chunk_of_shape("stream"), CHUNK);
+    assert_eq!(chunk_of_shape("decode"), CHUNK);
     assert_eq!(chunk_of_shape("chunks-0"), CHUNK);
     assert_eq!(chunk_of_shape("chunks-x"), CHUNK);
 }

@@ -6,7 +6,7 @@
 use std::mem::MaybeUninit;
 
 use super::lower;
-use super::uninit_read::Stream;
+use super::uninit_read::Decoder;
 
 /// Writes `source` into the first `source.len()` slots of `out`, which must be at least that
 /// long; returns how many it wrote.
@@ -68,11 +68,12 @@ pub fn lowercase_box_uninit(source: &[u8]) -> Vec<u8> {
     box_uninit(source, write_lowercase)
 }
 
-/// A stream read into spare capacity by its own `read_uninit`, `set_len` after each read.
-pub fn read_spare_capacity(mut stream: Stream<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(stream.remaining());
+/// A decoder's output read into spare capacity by its own `read_uninit`, `set_len` after each
+/// read.
+pub fn read_spare_capacity(mut reader: Decoder<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(reader.remaining());
     loop {
-        let n = stream.read_uninit(out.spare_capacity_mut());
+        let n = reader.read_uninit(out.spare_capacity_mut());
         if n == 0 {
             return out;
         }
@@ -82,13 +83,18 @@ pub fn read_spare_capacity(mut stream: Stream<'_>) -> Vec<u8> {
     }
 }
 
-/// A stream read into an uninitialised box by its own `read_uninit`, then `assume_init`.
-pub fn read_box_uninit(mut stream: Stream<'_>) -> Vec<u8> {
-    let mut out = Box::<[u8]>::new_uninit_slice(stream.remaining());
+/// A decoder's output read into an uninitialised box by its own `read_uninit`, then
+/// `assume_init`.
+pub fn read_box_uninit(mut reader: Decoder<'_>) -> Vec<u8> {
+    let mut out = Box::<[u8]>::new_uninit_slice(reader.remaining());
     let mut filled = 0;
     while filled < out.len() {
-        let n = stream.read_uninit(&mut out[filled..]);
-        assert!(n > 0, "the stream ended {} bytes early", out.len() - filled);
+        let n = reader.read_uninit(&mut out[filled..]);
+        assert!(
+            n > 0,
+            "the decoder ended {} bytes early",
+            out.len() - filled
+        );
         filled += n;
     }
     // SAFETY: every slot was written: each `read_uninit` wrote the `n` slots from `filled`,
