@@ -120,6 +120,10 @@ fn a_decoder_hands_out_one_lowercased_chunk_per_read() {
         1,
         "a chunk is at least a byte"
     );
+    let (mut appending, mut appended) = (Decoder::new(source, 4), b"x".to_vec());
+    assert_eq!(appending.read_append(&mut appended), 4);
+    assert_eq!(appending.read_append(&mut appended), 4);
+    assert_eq!(appended, b"xabcdef-h", "appended after what was there");
     // What `read_uninit` writes is read back by the unsafe variants (Miri reports a read of an
     // unwritten slot); here, that they return the decoded bytes in order at any chunk size.
     for chunk in [1, 3, 4, 10, 11] {
