@@ -11,7 +11,7 @@
 #   --aarch64           also cross-build for aarch64 and count its instructions under QEMU
 #                       (scripts/aarch64.sh; emulated counts, never times)
 #   --soundness         also run scripts/soundness.sh (Miri, sanitizers, hazards, fuzzing;
-#                       17m18s in the last run) so the site's soundness column is filled in
+#                       31 min in run 10) so the site's soundness column is filled in
 # Environment:
 #   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
 #

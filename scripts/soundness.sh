@@ -15,10 +15,11 @@
 #   --no-sanitizers            Miri only
 #   --no-hazards, --no-suites
 #   --fuzz-seconds N           seconds per fuzz target (default 60; 0 skips fuzzing)
-# Measured on 2 cores, last whole run 17m18s (builds mostly cached): per-variant Miri, both
-# models, 4m22s; ASan per variant 6 s once built; the whole suite under Tree Borrows 8m02s
-# (--no-suites skips it); the hazard gallery 14 s (its ThreadSanitizer build with -Zbuild-std
-# alone takes 1m28s when not cached); fuzzing 4 x 62 s.
+# Measured on 2 cores in run 10 (13 families, 20 unsafe variants; a test run shared the cores
+# for its first 10 minutes): 31 min in all. Per-variant Miri, both models, 9m47s; ASan per
+# variant about 4 s once built; the whole suite under Tree Borrows 8m47s (--no-suites skips
+# it); the hazard gallery 74 s with its builds (its ThreadSanitizer build with -Zbuild-std
+# alone takes 1m28s when not cached); fuzzing 9 targets x 62 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
