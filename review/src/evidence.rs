@@ -199,11 +199,6 @@ impl Cited {
     pub fn has_verdict(&self) -> bool {
         self.measured_by.iter().any(|m| m.verdict.is_some())
     }
-
-    /// The verdict of the most direct family that has one.
-    pub fn first_verdict(&self) -> Option<&FamilyVerdict> {
-        self.measured_by.iter().find_map(|m| m.verdict.as_ref())
-    }
 }
 
 /// One hazard of the gallery and the checkers that stopped it.

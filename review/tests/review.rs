@@ -271,7 +271,10 @@ fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
         .iter()
         .find(|p| p.pattern == Pattern::FromUtf8Unchecked)
         .expect("a row per pattern");
-    let verdict = utf8.cited.first_verdict().expect("text was measured");
+    let verdict = utf8.cited.measured_by[0]
+        .verdict
+        .as_ref()
+        .expect("text was measured");
     assert_eq!(verdict, &evidence.verdicts["text"]);
     let get = r
         .patterns
