@@ -27,7 +27,7 @@ use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
 use crate::wire::soundness::{Checker, FuzzRun, HazardRecord, SuiteCheck};
 use crate::wire::stages::StageRun;
-use protocol::Measured;
+use protocol::{Measured, SizeReading};
 
 /// Version of the `ledger.json` format.
 pub const LEDGER_SCHEMA: u32 = 1;
@@ -113,14 +113,14 @@ pub struct FamilyRun {
     pub missing: Vec<String>,
 }
 
-/// The protocol's reading at one size of the headline shape.
+/// The protocol's screening reading at one size of the headline shape.
 #[derive(Clone, Debug, Serialize)]
 pub struct SizePoint {
     /// The size as a number of the family's units.
     pub count: usize,
-    /// The call, the speedup and the controls at that size.
+    /// The confirmed pair's ratio at that size (exploratory).
     #[serde(flatten)]
-    pub measured: Measured,
+    pub measured: SizeReading,
 }
 
 /// All variants on one input.
@@ -312,14 +312,21 @@ fn family_run(
             family.headline.name
         ));
     }
-    let verdict = match protocol::measure(family, &family.headline.name, &run.protocol) {
+    let verdict = match protocol::measure(family, &run.protocol) {
         Ok(measured) => Some(verdict(family, measured, counts, soundness)),
         Err(why) => {
             missing.push(format!("no verdict: {why}"));
             None
         }
     };
-    let sizes = size_points(family, run, &mut missing);
+    let sizes = verdict.as_ref().map_or_else(Vec::new, |v| {
+        size_points(
+            family,
+            run,
+            (&v.measured.safe_variant, &v.measured.unsafe_variant),
+            &mut missing,
+        )
+    });
     Some(FamilyRun {
         run: run.label.clone(),
         inputs,
@@ -329,8 +336,14 @@ fn family_run(
     })
 }
 
-/// The protocol at every size of the headline shape that its rounds hold, smallest first.
-fn size_points(family: &FamilyEntry, run: &Run, missing: &mut Vec<String>) -> Vec<SizePoint> {
+/// The confirmed pair's screening reading at every size of the headline shape that screening
+/// measured, smallest first (exploratory: one interval per size, none corrected for the others).
+fn size_points(
+    family: &FamilyEntry,
+    run: &Run,
+    pair: (&str, &str),
+    missing: &mut Vec<String>,
+) -> Vec<SizePoint> {
     let measured = |input: &str| {
         run.protocol.iter().any(|p| {
             p.cases
@@ -346,16 +359,12 @@ fn size_points(family: &FamilyEntry, run: &Run, missing: &mut Vec<String>) -> Ve
     inputs.sort_by_key(|i| i.count);
     let mut points = Vec::new();
     for input in inputs {
-        match protocol::measure(family, &input.name, &run.protocol) {
+        match protocol::size_reading(family, &input.name, pair, &run.protocol) {
             Ok(measured) => points.push(SizePoint {
                 count: input.count,
                 measured,
             }),
-            // The headline's own problem is already named as "no verdict".
-            Err(why) if input.name != family.headline.name => {
-                missing.push(format!("protocol at `{}`: {why}", input.name));
-            }
-            Err(_) => {}
+            Err(why) => missing.push(format!("protocol at `{}`: {why}", input.name)),
         }
     }
     points

@@ -13,9 +13,9 @@ use crate::wire::codegen::{CODEGEN_SCHEMA, CodegenFile};
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
 use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
-use crate::wire::rounds::{CaseHeader, Line, ProcessHeader, ROUNDS_SCHEMA, Round};
 use crate::wire::soundness::{SOUNDNESS_SCHEMA, SoundnessFile};
 use crate::wire::stages::{STAGES_SCHEMA, StageRun, Stages};
+pub use protocol::rounds::{CaseRounds, ProcessRounds};
 
 /// Something the report could not use, and where it was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,7 +52,8 @@ pub struct Run {
     /// Which stage run produced each file (`stages.json`); empty for directories written before
     /// stages were recorded.
     pub stages: Vec<StageRun>,
-    /// The verdict protocol's complete process files (`protocol/FAMILY/process-N.jsonl`).
+    /// The verdict protocol's complete process files (`protocol/FAMILY/PHASE-N.jsonl`), screening
+    /// and confirmation alike.
     pub protocol: Vec<ProcessRounds>,
     /// Every usable disassembly in the run's `codegen/` directory, one per architecture.
     pub codegen: Vec<CodeSet>,
@@ -65,26 +66,6 @@ pub struct CodeSet {
     pub file: PathBuf,
     /// Its content, with entries of unknown variants removed (each named in a [`Problem`]).
     pub code: CodegenFile,
-}
-
-/// One complete process of the verdict protocol.
-#[derive(Clone, Debug)]
-pub struct ProcessRounds {
-    /// The file, relative to its run directory.
-    pub file: PathBuf,
-    /// What the process was asked to do.
-    pub header: ProcessHeader,
-    /// Every case it measured, with every round.
-    pub cases: Vec<CaseRounds>,
-}
-
-/// One family at one input, in one process.
-#[derive(Clone, Debug)]
-pub struct CaseRounds {
-    /// The arms and the variants that refused the input.
-    pub header: CaseHeader,
-    /// Every round, in order.
-    pub rounds: Vec<Round>,
 }
 
 /// One instruction-count file, its entries checked against the run's catalog.
@@ -375,97 +356,14 @@ fn read_protocol(
     processes
 }
 
-/// One process file, checked line by line.
+/// One process file, checked line by line and against the run's catalog.
 fn read_process(path: &Path, catalog: &Catalog) -> Result<ProcessRounds, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read ({e})"))?;
-    let mut header: Option<ProcessHeader> = None;
-    let mut cases: Vec<CaseRounds> = Vec::new();
-    let mut ended = false;
-    for (number, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let at = number + 1;
-        if ended {
-            return Err(format!("line {at}: a line after the end line"));
-        }
-        let line: Line =
-            serde_json::from_str(line).map_err(|e| format!("line {at}: malformed ({e})"))?;
-        match line {
-            Line::Process(h) if header.is_none() => {
-                if h.schema != ROUNDS_SCHEMA {
-                    return Err(format!(
-                        "rounds in format version {}, this build reads version {ROUNDS_SCHEMA}",
-                        h.schema
-                    ));
-                }
-                header = Some(h);
-            }
-            Line::Process(_) => return Err(format!("line {at}: a second process header")),
-            _ if header.is_none() => return Err("the first line is not a process header".into()),
-            Line::Case(case) => {
-                let known = catalog.family(&case.family).is_some_and(|f| {
-                    case.arms
-                        .iter()
-                        .all(|arm| f.variant(&arm.variant).is_some())
-                });
-                if !known {
-                    return Err(format!(
-                        "line {at}: case {}/{} names a family or variant the run's catalog \
-                         does not list",
-                        case.family, case.input
-                    ));
-                }
-                cases.push(CaseRounds {
-                    header: case,
-                    rounds: Vec::new(),
-                });
-            }
-            Line::Round(round) => {
-                let case = cases
-                    .last_mut()
-                    .filter(|c| c.header.family == round.family && c.header.input == round.input)
-                    .ok_or_else(|| format!("line {at}: a round outside its case"))?;
-                let arms = &case.header.arms;
-                let complete = round.batches.len() == arms.len()
-                    && arms
-                        .iter()
-                        .all(|arm| round.batches.iter().filter(|b| b.arm == arm.name).count() == 1);
-                if !complete {
-                    return Err(format!(
-                        "line {at}: round {} of {}/{} does not time every arm exactly once",
-                        round.round, round.family, round.input
-                    ));
-                }
-                if let Some(b) = round.batches.iter().find(|b| b.calls == 0 || b.ns == 0) {
-                    return Err(format!(
-                        "line {at}: arm {} timed {} calls in {} ns",
-                        b.arm, b.calls, b.ns
-                    ));
-                }
-                case.rounds.push(round);
-            }
-            Line::End(_) => ended = true,
-        }
-    }
-    let header = header.ok_or("empty file")?;
-    if !ended {
-        return Err("interrupted: no end line".to_owned());
-    }
-    if let Some(short) = cases.iter().find(|c| c.rounds.len() != header.rounds) {
-        return Err(format!(
-            "case {}/{} has {} rounds of the {} planned",
-            short.header.family,
-            short.header.input,
-            short.rounds.len(),
-            header.rounds
-        ));
-    }
-    Ok(ProcessRounds {
-        file: path.to_path_buf(),
-        header,
-        cases,
+    protocol::rounds::read_process(path, &|case| {
+        catalog.family(&case.family).is_some_and(|f| {
+            case.arms
+                .iter()
+                .all(|arm| f.variant(&arm.variant).is_some())
+        })
     })
 }
 

@@ -9,11 +9,12 @@ pub mod analyze;
 pub mod error;
 pub mod ingest;
 pub mod render;
-pub mod rng;
 pub mod site;
 pub mod stats;
 pub mod verdict;
-pub mod wire;
+
+pub use protocol::rng;
+pub use wire;
 
 use std::path::{Path, PathBuf};
 

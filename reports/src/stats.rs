@@ -1,7 +1,9 @@
-//! The statistics behind every number on the site: medians of criterion's per-iteration samples
-//! and percentile-bootstrap intervals for ratios of medians (the per-variant curves), and
-//! Student-t intervals over per-process log ratios (the verdict protocol, where the process is
-//! the unit of replication).
+//! The statistics behind the criterion curves: medians of criterion's per-iteration samples and
+//! percentile-bootstrap intervals for ratios of medians. The intervals over processes (the
+//! verdict protocol, where the process is the unit of replication) are the protocol crate's
+//! [`ProcessRatio`], re-exported here.
+
+pub use protocol::interval::ProcessRatio;
 
 use crate::rng::Rng;
 
@@ -80,76 +82,6 @@ fn nonzero(x: f64) -> Option<f64> {
     (x != 0.0 && x.is_finite()).then_some(x)
 }
 
-/// Student's t quantile at 0.975 for `df` degrees of freedom: the half-width multiplier of a
-/// two-sided 95% interval. Exact table values to 30 degrees of freedom (six decimals), then
-/// the Cornish-Fisher expansion around the normal quantile, within 1e-4 of the exact value.
-pub fn t_975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157,
-        2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905, 2.109816, 2.100922,
-        2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899, 2.059539, 2.055529, 2.051831,
-        2.048407, 2.045230, 2.042272,
-    ];
-    match df {
-        0 => f64::INFINITY,
-        1..=30 => TABLE[df - 1],
-        _ => {
-            let z: f64 = 1.959_964;
-            let n = df as f64;
-            z + (z.powi(3) + z) / (4.0 * n)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
-        }
-    }
-}
-
-/// The mean of per-process log ratios with its 95% Student-t interval (P − 1 degrees of
-/// freedom), back on the ratio scale: a geometric-mean ratio.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
-pub struct ProcessRatio {
-    /// `exp(mean of the log ratios)`.
-    pub point: f64,
-    /// Lower end of the 95% interval.
-    pub lower: f64,
-    /// Upper end of the 95% interval.
-    pub upper: f64,
-    /// Processes the interval is over.
-    pub processes: usize,
-    /// Sample standard deviation of the log ratios (what more processes would shrink).
-    pub log_sd: f64,
-}
-
-impl ProcessRatio {
-    /// The interval of `log_ratios` (one per process); `None` with fewer than two, or with a
-    /// value that is not finite.
-    pub fn of_log_ratios(log_ratios: &[f64]) -> Option<Self> {
-        let n = log_ratios.len();
-        if n < 2 || log_ratios.iter().any(|z| !z.is_finite()) {
-            return None;
-        }
-        let mean = log_ratios.iter().sum::<f64>() / n as f64;
-        let variance = log_ratios.iter().map(|z| (z - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let sd = variance.sqrt();
-        let half = t_975(n - 1) * sd / (n as f64).sqrt();
-        Some(Self {
-            point: mean.exp(),
-            lower: (mean - half).exp(),
-            upper: (mean + half).exp(),
-            processes: n,
-            log_sd: sd,
-        })
-    }
-
-    /// The same interval with every bound divided by `by` (a control read against its target).
-    pub fn scaled(self, by: f64) -> Self {
-        Self {
-            point: self.point / by,
-            lower: self.lower / by,
-            upper: self.upper / by,
-            ..self
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,33 +109,6 @@ mod tests {
         let a: Vec<f64> = (0..30).map(|i| 100.0 + f64::from(i % 11)).collect();
         let r = ratio_of_medians(&a, &a, "same").expect("ratio");
         assert!(r.lower < 1.0 && r.upper > 1.0, "{r:?}");
-    }
-
-    #[test]
-    fn t_quantiles_match_tables_and_approach_the_normal() {
-        assert!((t_975(1) - 12.706_2).abs() < 1e-3);
-        assert!((t_975(4) - 2.776_4).abs() < 1e-3);
-        // Beyond the table: t(40) = 2.021075, t(120) = 1.979930 (standard tables).
-        assert!((t_975(40) - 2.021_075).abs() < 1e-4, "{}", t_975(40));
-        assert!((t_975(120) - 1.979_930).abs() < 1e-4, "{}", t_975(120));
-        assert!(t_975(31) < t_975(30) && t_975(31) > 1.96);
-        assert!(t_975(0).is_infinite());
-    }
-
-    #[test]
-    fn process_interval_by_hand() {
-        // log ratios 0.1, 0.2, 0.3: mean 0.2, sd 0.1, half-width t(2) * 0.1 / sqrt(3).
-        let r = ProcessRatio::of_log_ratios(&[0.1, 0.2, 0.3]).expect("interval");
-        let half = 4.302_653 * 0.1 / 3f64.sqrt();
-        assert!((r.point - 0.2f64.exp()).abs() < 1e-12);
-        assert!((r.lower - (0.2 - half).exp()).abs() < 1e-9, "{r:?}");
-        assert!((r.upper - (0.2 + half).exp()).abs() < 1e-9, "{r:?}");
-        assert_eq!(r.processes, 3);
-        assert!((r.log_sd - 0.1).abs() < 1e-12);
-        assert_eq!(ProcessRatio::of_log_ratios(&[0.1]), None);
-        assert_eq!(ProcessRatio::of_log_ratios(&[0.1, f64::NAN]), None);
-        let same = ProcessRatio::of_log_ratios(&[0.0; 5]).expect("interval");
-        assert_eq!((same.lower, same.point, same.upper), (1.0, 1.0, 1.0));
     }
 
     #[test]

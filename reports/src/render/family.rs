@@ -8,6 +8,7 @@ use super::plots::{Series, SpeedupPoint, speedup_svg, throughput_svg};
 use super::{SiteFile, raw_dir};
 use crate::ReportError;
 use crate::analyze::instructions::{ArchCounts, COPY_SENSITIVITY};
+use crate::analyze::protocol::Measured;
 use crate::analyze::{FamilyReport, FamilyRun, InputResult, SizePoint};
 use crate::wire::catalog::VariantKind;
 use crate::wire::criterion::Amount;
@@ -54,11 +55,43 @@ pub fn body(
                 escape(&run.missing.join("; "))
             );
         }
+        if let Some(v) = &run.verdict {
+            screening_table(&mut out, &v.measured);
+        }
         for shape in shapes(run) {
             shape_section(&mut out, &mut plots, &family.name, run, &shape)?;
         }
     }
     Ok((out, plots))
+}
+
+/// Every candidate's time relative to the safe pick in the screening processes: what picked
+/// the confirmed pair, descriptive only.
+fn screening_table(out: &mut String, m: &Measured) {
+    let _ = write!(
+        out,
+        "<div class=\"scroll\"><table><caption style=\"text-align:left\">Screening at \
+         <code>{}</code> ({}): each candidate's time over <code>{}</code>'s, geometric means. \
+         Descriptive: it picked the pair <code>{}</code> vs <code>{}</code>, which \
+         confirmation then measured in processes of its own</caption><thead><tr>\
+         <th>variant</th><th>time / safe pick</th></tr></thead><tbody>",
+        escape(&m.input),
+        counted(m.screening.processes, "process"),
+        escape(&m.safe_variant),
+        escape(&m.unsafe_variant),
+        escape(&m.safe_variant),
+    );
+    for (variant, relative) in &m.screening.relative {
+        let picked = *variant == m.safe_variant || *variant == m.unsafe_variant;
+        let _ = write!(
+            out,
+            "<tr{}><td><code>{}</code></td><td class=\"num\">{}</td></tr>",
+            if picked { " class=\"best\"" } else { "" },
+            escape(variant),
+            times(*relative)
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 fn variants_table(out: &mut String, report: &FamilyReport) {
@@ -276,7 +309,7 @@ fn shape_section(
             })
             .collect();
         lines.push((
-            "like-for-like unsafe / best safe (protocol, 95% over processes)".to_owned(),
+            "the confirmed pair (protocol screening, exploratory 95% over processes)".to_owned(),
             points,
         ));
     } else {
@@ -327,36 +360,29 @@ fn shape_section(
     Ok(())
 }
 
-/// The protocol's call at each size, under the band.
+/// The confirmed pair's screening ratio at each size, under the band: exploratory, no call.
 fn size_table(out: &mut String, sizes: &[&SizePoint]) {
     out.push_str(
-        "<div class=\"scroll\"><table><caption style=\"text-align:left\">The verdict protocol \
-         at each size (the same rule as the verdict table)</caption><thead><tr><th>input</th>\
-         <th>call</th><th>speedup [95%]</th><th>pair (unsafe vs safe)</th><th>controls</th>\
-         </tr></thead><tbody>",
+        "<div class=\"scroll\"><table><caption style=\"text-align:left\">The headline's pair \
+         at each size, from the screening processes: exploratory (95% over processes at each \
+         size, not corrected for the number of sizes; no call is made from it)</caption><thead>\
+         <tr><th>input</th><th>speedup [95%]</th><th>single processes</th>\
+         <th>pair (unsafe vs safe)</th></tr></thead><tbody>",
     );
     for p in sizes {
         let m = &p.measured;
         let _ = write!(
             out,
-            "<tr><td><code>{}</code></td><td class=\"call call-{}\">{}</td><td class=\"num\">\
-             {} [{}, {}]</td><td><code>{}</code> vs <code>{}</code></td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"num\">{} [{}, {}]</td><td class=\"num\">\
+             {}–{}</td><td><code>{}</code> vs <code>{}</code></td></tr>",
             escape(&m.input),
-            m.call.label().replace(' ', "-"),
-            m.call.label(),
             times(m.speedup.point),
             times(m.speedup.lower),
             times(m.speedup.upper),
+            times(m.speedup.lowest),
+            times(m.speedup.highest),
             escape(&m.unsafe_variant),
             escape(&m.safe_variant),
-            if m.unreliable.is_empty() {
-                "<span class=\"ok\">hold</span>".to_owned()
-            } else {
-                format!(
-                    "<span class=\"finding\">unreliable</span>: {}",
-                    escape(&m.unreliable.join("; "))
-                )
-            }
         );
     }
     out.push_str("</tbody></table></div>\n");

@@ -6,10 +6,11 @@ use std::fmt::Write;
 use super::html::{count, counted, escape, family_page, times};
 use super::soundness::status_cell;
 use crate::analyze::instructions::Saving;
-use crate::analyze::protocol::Control;
 use crate::analyze::{Ledger, RunInfo, Verdict};
 use crate::stats::ProcessRatio;
 use crate::wire::soundness::Outcome;
+use protocol::reading::Control;
+use protocol::rule::{Call, ControlState};
 
 pub fn body(ledger: &Ledger) -> String {
     let mut out = String::new();
@@ -42,16 +43,19 @@ fn interval(r: &ProcessRatio) -> String {
     )
 }
 
-/// A control's reading and whether it holds.
+/// A control's reading and what it says about the run.
 fn control_cell(name: &str, control: Option<&Control>) -> String {
     match control {
         Some(c) => format!(
             "<li>{name}: {} {}</li>",
             interval(&c.ratio),
-            if c.holds {
-                "<span class=\"ok\">holds</span>"
-            } else {
-                "<span class=\"finding\">FAILS</span>"
+            match c.state {
+                ControlState::Holds => "<span class=\"ok\">holds</span>",
+                ControlState::Imprecise => {
+                    "<span class=\"note\">imprecise: covers its target, too wide to certify \
+                     (more processes would)</span>"
+                }
+                ControlState::Biased => "<span class=\"finding\">biased</span>",
             }
         ),
         None => format!("<li>{name}: <span class=\"finding\">not measured</span></li>"),
@@ -193,19 +197,25 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
             if verdict.layout_sensitive.is_some() {
                 flags.push_str("<br><span class=\"flag\">layout-sensitive</span>");
             }
-            if let Some(n) = m.processes_needed {
+            if m.call == Call::Inconclusive {
                 let _ = write!(
                     flags,
-                    "<br><span class=\"note\">~{n} processes to settle</span>"
+                    "<br><span class=\"note\">{} to settle</span>",
+                    m.processes_needed.map_or_else(
+                        || "over 1000 processes".to_owned(),
+                        |n| format!("~{n} processes")
+                    )
                 );
             }
             let _ = writeln!(
                 out,
                 "<tr><td>{link}{place}</td><td class=\"call call-{}\">{}{flags}</td>\
-                 <td class=\"num\">{}</td></tr>",
+                 <td class=\"num\">{}<br><span class=\"note\">one build: {}–{}</span></td></tr>",
                 m.call.label().replace(' ', "-"),
                 m.call.label(),
                 interval(&m.speedup),
+                times(m.speedup.lowest),
+                times(m.speedup.highest),
             );
             let _ = writeln!(
                 out,
@@ -228,30 +238,28 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
 fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
     let m = &verdict.measured;
     let mut out = String::from("<ul class=\"details\">");
-    let picks: Vec<String> = m
-        .picks
-        .iter()
-        .map(|p| {
-            format!(
-                "<code>{}</code> vs <code>{}</code> in {}",
-                escape(&p.unsafe_variant),
-                escape(&p.safe_variant),
-                counted(p.processes, "process")
-            )
-        })
-        .collect();
     let layouts = match m.layouts {
         1 => "all in one build (one code layout: its luck is not in the interval)".to_owned(),
-        n if n == m.processes => "each with its own link order".to_owned(),
-        n => format!("over {} link orders", n),
+        n if n == m.processes => "each on its own build".to_owned(),
+        n => format!("over {n} builds"),
+    };
+    let stop = if m.settled {
+        "stopped when the call and the controls settled".to_owned()
+    } else {
+        format!(
+            "stopped at the cap of {}",
+            counted(m.looks.last().copied().unwrap_or(m.processes), "process")
+        )
     };
     let _ = write!(
         out,
-        "<li>{} of {} rounds, {}; picked: {}</li>",
+        "<li>pair picked by screening ({}); confirmed in {} of {} rounds, {layouts}, looks at          {:?}, {stop}</li><li>single builds: {}–{} (the range of the confirmation's processes,          each one build's layout)</li>",
+        counted(m.screening.processes, "process"),
         counted(m.processes, "process"),
         m.rounds,
-        layouts,
-        picks.join("; ")
+        m.looks,
+        times(m.speedup.lowest),
+        times(m.speedup.highest),
     );
     out.push_str(&control_cell(
         "A/A control (reference vs its copy)",
@@ -261,6 +269,13 @@ fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
         "2x control (reference doing its work twice)",
         m.control_2x.as_ref(),
     ));
+    for why in &m.imprecise {
+        let _ = write!(
+            out,
+            "<li><span class=\"note\">imprecise control</span>: {}</li>",
+            escape(why)
+        );
+    }
     for why in &m.unreliable {
         let _ = write!(
             out,

@@ -1,28 +1,17 @@
 //! `ledger protocol`: the measurements the verdicts are read from.
 //!
-//! Every arm of a family's comparison at its headline input (each variant, the floor, and two
-//! controls; with `--sizes`, at every size of the headline's shape too) is bound once and called
-//! the way every other measurement calls it (`Bound::run`).
-//! After a warm-up, each arm's batch is calibrated to about `--batch-ms`; a round then runs one
-//! batch of every arm in a freshly shuffled order, and a process runs `--rounds` rounds of each
-//! case. The parent starts `--processes` fresh processes of this program one after another
-//! (never two at once, so they do not compete for the cores), each with its own seed for the
-//! arm orders, and each writes every batch it timed to `FAMILY/process-N.jsonl`
-//! (`reports::wire::rounds`), one directory per family so that a run limited to some families
-//! replaces only theirs. The report computes the intervals from those files: the process,
-//! not the round, is the unit of replication.
+//! The protocol crate runs it (screening, then confirmation look by look, across families);
+//! this file is the workbench's side of it: which arms a family has in each phase, bound from
+//! the registry and called the way every other measurement calls them (`Bound::run`), and a
+//! launcher that starts each process as a fresh copy of this program, on its own code layout.
 //!
-//! The controls: `reference-copy` runs the family's `reference_copy`, a separately compiled
-//! copy of the reference, and must read equivalent to it; `reference-twice` makes two calls of
-//! the bound reference for every call it records (its batch of n calls runs `Bound::run(2n)`),
-//! so its time per call is exactly twice the reference's work and must read 2x.
-//!
-//! Code layout: with `--layout-binary`, each process runs its own link order of this program
-//! (scripts/bench.sh builds them), so the luck of where the linker put a loop differs between
-//! processes and shows in the interval instead of biasing every process the same way.
+//! Screening binds every candidate and the floor (with `--sizes`, at every size of the
+//! headline's shape too). Confirmation binds the pair screening picked, the reference, the
+//! unsafe variants that skip work (for their conditional savings) and two controls:
+//! `reference-copy` runs the family's `reference_copy`, a separately compiled copy of the
+//! reference, and must read 1x; `reference-twice` makes two calls of the bound reference for
+//! every call it records, so it must read 2x.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -30,8 +19,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, bail};
 use kernels::generate::Rng;
 use kernels::{Bound, FAMILIES, Family, Input, VerifyError};
-use reports::wire::rounds::{
-    Arm, Batch, CaseHeader, Line, ProcessEnd, ProcessHeader, ROUNDS_SCHEMA, Role, Round,
+use protocol::driver::{self, Assignment, Launcher, Plan, process_file, read_cases};
+use protocol::engine::{Bench, Placement, Timing, measure_case};
+use protocol::rounds::CaseRounds;
+use protocol::sequential::Looks;
+use protocol::writer::Writer;
+use wire::catalog::FamilyEntry;
+use wire::rounds::{
+    Arm, CaseHeader, Line, Pair, Phase, ProcessEnd, ProcessHeader, ROUNDS_SCHEMA, Role,
 };
 
 use crate::shown;
@@ -46,22 +41,22 @@ pub struct Args {
     /// Where the process files go (replaced).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Fresh processes, run one after another. With each process on its own code layout, a
-    /// process's placement luck is a few per cent for a tight loop (`cast`'s reference copy against
-    /// the reference's own code, in one run of ten: a 4.6% standard deviation between
-    /// processes, 3.9% of it beyond what the rounds' own noise explains), so processes
-    /// narrow the interval where more rounds no longer do; ten left *equivalent* at a 5% margin
-    /// uncertifiable for a true 1.00 in some runs.
-    #[arg(long, default_value_t = 20)]
-    processes: usize,
+    /// Screening processes: every candidate of each family, to pick the pair to confirm.
+    #[arg(long, default_value_t = 3)]
+    screen: usize,
+    /// The confirmation's looks: after how many processes the sequential rule is read, the
+    /// last being the cap. A family stops at the first look where its call and its controls
+    /// are settled.
+    #[arg(long, value_delimiter = ',', default_value = "4,6,9,13,19,27")]
+    looks: Vec<usize>,
     /// Rounds per case in each process.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 10)]
     rounds: usize,
     /// The time each arm's batch is calibrated to, in milliseconds.
     #[arg(long, default_value_t = 2.0)]
     batch_ms: f64,
-    /// Also measure every other size of each family's headline shape, for the family pages'
-    /// speedup-against-size band (the verdict stays the headline input's).
+    /// Screening also measures every other size of each family's headline shape, for the
+    /// family pages' speedup-against-size band (exploratory; the verdict stays the headline's).
     #[arg(long)]
     sizes: bool,
     /// Measure only this family (repeatable); default: every family.
@@ -70,33 +65,41 @@ pub struct Args {
     /// The seed the processes' seeds derive from (default: from the clock, and recorded).
     #[arg(long)]
     seed: Option<u64>,
-    /// A build of this program with its own code layout (repeatable): process N runs the
-    /// N-th, cycling, so that the interval spans code layouts rather than one link order's luck
-    /// (scripts/bench.sh builds them). Default: every process runs this program.
+    /// A build of this program with its own code layout (repeatable): screening process N runs
+    /// the N-th, confirmation process N the one after the screening's, cycling, so that the
+    /// interval spans code layouts rather than one build's luck (scripts/bench.sh builds them).
+    /// Default: every process runs this program.
     #[arg(long = "layout-binary", value_name = "FILE")]
     layout_binaries: Vec<PathBuf>,
-    /// Internal: the layout this process runs, recorded in its file.
+    /// Internal: the layout this process runs, recorded in its files.
     #[arg(long, hide = true, requires = "child")]
     layout: Option<String>,
-    /// Internal: run as process N of the run, with this seed.
+    /// Internal: the phase this process belongs to.
+    #[arg(long, hide = true, requires = "child", value_parser = ["screen", "confirm"])]
+    phase: Option<String>,
+    /// Internal: a family to confirm and its pair, `FAMILY=SAFE,UNSAFE` (repeatable).
+    #[arg(long = "confirm", hide = true, requires = "child")]
+    confirm: Vec<String>,
+    /// Internal: run as process N of its phase, with this seed.
     #[arg(long, hide = true, requires = "seed")]
     child: Option<usize>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    if args.processes < 2 {
-        bail!("--processes must be at least 2: an interval over processes needs two");
-    }
     if args.rounds < 2 {
         bail!("--rounds must be at least 2");
+    }
+    if args.screen < 1 {
+        bail!("--screen must be at least 1: the pair is picked from screening");
     }
     if !(args.batch_ms > 0.0 && args.batch_ms.is_finite()) {
         bail!("--batch-ms must be a positive number of milliseconds");
     }
+    let looks = Looks::new(&args.looks).map_err(|why| anyhow::anyhow!("--looks: {why}"))?;
     let families = selected(&args.families)?;
     match args.child {
-        Some(process) => child(args, process, &families),
-        None => parent(args, &families),
+        Some(process) => child(args, process, &looks, &families),
+        None => parent(args, looks, &families),
     }
 }
 
@@ -115,7 +118,7 @@ fn selected(names: &[String]) -> anyhow::Result<Vec<&'static Family>> {
         .collect())
 }
 
-fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
+fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()> {
     let base = args.seed.unwrap_or_else(|| {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -129,64 +132,136 @@ fn parent(args: &Args, families: &[&Family]) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", shown(&args.out)))?;
-    let started = Instant::now();
+    let catalog = crate::catalog::of_registry();
+    let entries: Vec<FamilyEntry> = families
+        .iter()
+        .filter_map(|f| catalog.family(f.name).cloned())
+        .collect();
     eprintln!(
-        "protocol: {} families at {}, {} processes of {} rounds, seed {base}, {}",
-        families.len(),
+        "protocol: {} families, {} screening processes{}, then confirmation with looks at {:?}, \
+         {} rounds each, seed {base}, {}",
+        entries.len(),
+        args.screen,
         if args.sizes {
-            "every size of their headline shapes"
+            " at every size of their headline shapes"
         } else {
-            "their headline inputs"
+            ""
         },
-        args.processes,
+        looks.at(),
         args.rounds,
         match args.layout_binaries.len() {
             0 => "one code layout (this build) for every process".to_owned(),
             n => format!("{n} code layouts, one per process in turn"),
         }
     );
-    for process in 0..args.processes {
-        let layout = layout_of(&args.layout_binaries, process);
-        eprintln!(
-            "protocol: process {} of {}{}, {:.0?} elapsed",
-            process + 1,
-            args.processes,
-            layout
-                .as_ref()
-                .map_or(String::new(), |(_, name)| format!(" ({name})")),
-            started.elapsed()
-        );
-        let program = layout.as_ref().map_or(exe.as_path(), |(binary, _)| *binary);
+    let plan = Plan {
+        screen: args.screen,
+        looks: looks.clone(),
+    };
+    let mut launcher = Spawner {
+        args,
+        exe,
+        base,
+        looks,
+    };
+    let outcomes = driver::drive(&entries, &plan, &mut launcher, &mut |line| {
+        eprintln!("protocol: {line}");
+    })
+    .map_err(anyhow::Error::msg)?;
+    eprintln!("protocol: rounds in {}", shown(&args.out));
+    for outcome in &outcomes {
+        match &outcome.confirmation {
+            Ok(c) => eprintln!(
+                "  {:<14} {:<12} {:.3}x [{:.3}, {:.3}], single processes {:.3}–{:.3}, {} processes \
+                 ({} vs {})",
+                outcome.family,
+                c.call.label(),
+                c.speedup.point,
+                c.speedup.lower,
+                c.speedup.upper,
+                c.speedup.lowest,
+                c.speedup.highest,
+                c.processes,
+                c.pair.unsafe_,
+                c.pair.safe
+            ),
+            Err(why) => eprintln!("  {:<14} no verdict: {why}", outcome.family),
+        }
+    }
+    Ok(())
+}
+
+/// Starts each process as a fresh copy of this program (or of a layout build of it).
+struct Spawner<'a> {
+    args: &'a Args,
+    exe: PathBuf,
+    base: u64,
+    looks: Looks,
+}
+
+impl Launcher for Spawner<'_> {
+    fn launch(&mut self, phase: Phase, process: usize, work: &[Assignment]) -> Result<(), String> {
+        let args = self.args;
+        // Every process, screening and confirmation alike, gets the next layout in turn.
+        let slot = match phase {
+            Phase::Screen => process,
+            Phase::Confirm => args.screen + process,
+        };
+        let layout = layout_of(&args.layout_binaries, slot);
+        let program = layout
+            .as_ref()
+            .map_or(self.exe.as_path(), |(binary, _)| *binary);
         let mut command = Command::new(program);
         command
             .arg("protocol")
             .arg("--out")
             .arg(&args.out)
-            .args(["--processes", &args.processes.to_string()])
+            .args(["--screen", &args.screen.to_string()])
+            .args(["--looks", &join(self.looks.at())])
             .args(["--rounds", &args.rounds.to_string()])
             .args(["--batch-ms", &args.batch_ms.to_string()])
             .args(args.sizes.then_some("--sizes"))
-            .args(["--seed", &process_seed(base, process).to_string()])
+            .args(["--phase", phase.name()])
+            .args([
+                "--seed",
+                &process_seed(self.base, phase, process).to_string(),
+            ])
             .args(["--child", &process.to_string()]);
-        for family in &args.families {
-            command.args(["--family", family]);
+        for assignment in work {
+            match &assignment.pair {
+                Some(pair) => command.args([
+                    "--confirm",
+                    &format!("{}={},{}", assignment.family, pair.safe, pair.unsafe_),
+                ]),
+                None => command.args(["--family", &assignment.family]),
+            };
         }
         if let Some((_, name)) = &layout {
             command.args(["--layout", name]);
         }
         let status = command
             .status()
-            .with_context(|| format!("cannot start {}", shown(program)))?;
+            .map_err(|e| format!("cannot start {}: {e}", shown(program)))?;
         if !status.success() {
-            bail!("protocol process {process} failed ({status}); its file is incomplete");
+            return Err(format!(
+                "{} process {process} failed ({status}); its files are incomplete",
+                phase.name()
+            ));
         }
+        Ok(())
     }
-    eprintln!(
-        "protocol: done in {:.0?}; rounds in {}",
-        started.elapsed(),
-        shown(&args.out)
-    );
-    Ok(())
+
+    fn cases(&self, family: &str, phase: Phase, input: &str) -> Result<Vec<CaseRounds>, String> {
+        read_cases(&self.args.out, family, phase, input)
+    }
+}
+
+fn join(numbers: &[usize]) -> String {
+    numbers
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Every layout binary must exist and be a build of the same registry as this program: a
@@ -220,10 +295,10 @@ fn check_layouts(exe: &Path, binaries: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The binary process `process` runs and the layout name it records (its file name), when the
-/// run has layouts.
-fn layout_of(binaries: &[PathBuf], process: usize) -> Option<(&Path, String)> {
-    let binary = binaries.get(process % binaries.len().max(1))?;
+/// The binary process slot `slot` runs and the layout name it records, when the run has
+/// layouts.
+fn layout_of(binaries: &[PathBuf], slot: usize) -> Option<(&Path, String)> {
+    let binary = binaries.get(slot % binaries.len().max(1))?;
     let name = binary
         .file_name()
         .map_or_else(|| shown(binary), |n| n.to_string_lossy().into_owned());
@@ -231,92 +306,162 @@ fn layout_of(binaries: &[PathBuf], process: usize) -> Option<(&Path, String)> {
 }
 
 /// Each process's own seed, derived from the run's.
-fn process_seed(base: u64, process: usize) -> u64 {
-    Rng::new(&format!("protocol/{base}/{process}")).next_u64()
+fn process_seed(base: u64, phase: Phase, process: usize) -> u64 {
+    Rng::new(&format!("protocol/{base}/{}/{process}", phase.name())).next_u64()
 }
 
-fn child(args: &Args, process: usize, families: &[&Family]) -> anyhow::Result<()> {
+/// What one family does in a child process.
+struct Task {
+    family: &'static Family,
+    pair: Option<Pair>,
+}
+
+fn child(
+    args: &Args,
+    process: usize,
+    looks: &Looks,
+    families: &[&'static Family],
+) -> anyhow::Result<()> {
     let seed = args.seed.unwrap_or_default();
+    let phase = match args.phase.as_deref() {
+        Some("confirm") => Phase::Confirm,
+        _ => Phase::Screen,
+    };
+    let mut tasks: Vec<Task> = match phase {
+        Phase::Screen => families
+            .iter()
+            .map(|&family| Task { family, pair: None })
+            .collect(),
+        Phase::Confirm => args
+            .confirm
+            .iter()
+            .map(|spec| confirm_task(spec))
+            .collect::<anyhow::Result<_>>()?,
+    };
+    // Each process measures its families in an order of its own, so that a drift within a
+    // process does not always fall on the same family.
+    protocol::engine::shuffle(
+        &mut tasks,
+        &mut protocol::rng::Rng::new(&format!("families/{seed}")),
+    );
     let target = Duration::from_secs_f64(args.batch_ms / 1000.0);
-    for family in families {
+    for task in &tasks {
+        let family = task.family;
         let started = Instant::now();
-        let dir = args.out.join(family.name);
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", shown(&dir)))?;
-        let mut out = Writer::create(&dir.join(format!("process-{process}.jsonl")))?;
+        let path = process_file(&args.out, family.name, phase, process);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", shown(dir)))?;
+        }
+        let mut out = Writer::create(&path).map_err(anyhow::Error::msg)?;
         out.line(&Line::Process(ProcessHeader {
             schema: ROUNDS_SCHEMA,
+            phase,
             process,
-            processes: args.processes,
+            processes: match phase {
+                Phase::Screen => args.screen,
+                Phase::Confirm => looks.cap(),
+            },
+            looks: match phase {
+                Phase::Screen => Vec::new(),
+                Phase::Confirm => looks.at().to_vec(),
+            },
             seed,
             rounds: args.rounds,
             batch_target_ns: target.as_nanos() as u64,
             layout: args.layout.clone(),
-        }))?;
+        }))
+        .map_err(anyhow::Error::msg)?;
         let headline = family.headline();
         let mut specs: Vec<_> = (family.inputs)()
             .into_iter()
             .filter(|spec| {
-                spec.name == headline || (args.sizes && spec.name.shape == headline.shape)
+                spec.name == headline
+                    || (phase == Phase::Screen && args.sizes && spec.name.shape == headline.shape)
             })
             .collect();
         if !specs.iter().any(|spec| spec.name == headline) {
             bail!("{}: its headline input is not generated", family.name);
         }
         specs.sort_by_key(|spec| spec.name.size);
+        let timing = Timing {
+            rounds: args.rounds,
+            batch: target,
+            seed,
+        };
         for spec in &specs {
             let case = Instant::now();
             let input = spec.generate();
-            measure_case(family, &input, args.rounds, target, seed, &mut out)?;
-            eprintln!("  {}/{}: {:.1?}", family.name, input.name(), case.elapsed());
+            measure_family(family, &input, task.pair.as_ref(), timing, &mut out)?;
+            eprintln!(
+                "  {} {}/{}: {:.1?}",
+                phase.name(),
+                family.name,
+                input.name(),
+                case.elapsed()
+            );
         }
         out.line(&Line::End(ProcessEnd {
             cases: specs.len(),
             seconds: started.elapsed().as_secs_f64(),
-        }))?;
+        }))
+        .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
 
-/// One arm, bound and calibrated.
-struct Bench<'a> {
-    arm: Arm,
-    bound: Bound<'a>,
-    /// Calls of the bound variant per recorded call (2 for the doubled-work control).
-    work: u64,
-}
-
-impl Bench<'_> {
-    /// Times one batch of `self.arm.batch` recorded calls, after one untimed call: switching
-    /// from another arm (its caches, branch history, idle worker threads) costs the first call
-    /// after it, which would otherwise be charged to the batch. For an arm whose call outlasts
-    /// the batch target (pool_rayon's, about 10 ms) that cost was a fifth of the batch, and its
-    /// doubled-work control read 1.8x.
-    fn batch(&mut self) -> Batch {
-        let calls = self.arm.batch;
-        self.bound.run(self.work);
-        let start = Instant::now();
-        self.bound.run(calls * self.work);
-        let ns = start.elapsed().as_nanos() as u64;
-        Batch {
-            arm: self.arm.name.clone(),
-            calls,
-            ns,
+/// `FAMILY=SAFE,UNSAFE` → the family and its pair, both checked against the registry.
+fn confirm_task(spec: &str) -> anyhow::Result<Task> {
+    let parsed = spec.split_once('=').and_then(|(family, pair)| {
+        let (safe, unsafe_) = pair.split_once(',')?;
+        Some((kernels::family(family)?, safe, unsafe_))
+    });
+    let Some((family, safe, unsafe_)) = parsed else {
+        bail!("--confirm {spec}: not FAMILY=SAFE,UNSAFE of a known family");
+    };
+    for name in [safe, unsafe_] {
+        if family.variant(name).is_none() {
+            bail!(
+                "--confirm {spec}: `{}` has no variant `{name}`",
+                family.name
+            );
         }
     }
+    Ok(Task {
+        family,
+        pair: Some(Pair {
+            safe: safe.to_owned(),
+            unsafe_: unsafe_.to_owned(),
+        }),
+    })
 }
 
-fn measure_case(
+/// Binds the arms of one family at one input, checks every one against the reference, and
+/// measures them: every candidate and the floor in screening; the pair, the reference, the
+/// work-skipping unsafe variants and the two controls in confirmation.
+fn measure_family(
     family: &Family,
     input: &Input,
-    rounds: usize,
-    target: Duration,
-    seed: u64,
+    pair: Option<&Pair>,
+    timing: Timing,
     out: &mut Writer,
 ) -> anyhow::Result<()> {
     let mut benches = Vec::new();
     let mut refused = Vec::new();
-    let mut placement = Placement::new(seed, family, input);
-    for variant in family.measured() {
+    let mut placement = Placement::new(timing.seed, family.name, &input.name().to_string());
+    let wanted = |name: &str| match pair {
+        None => true,
+        Some(p) => {
+            name == p.safe
+                || name == p.unsafe_
+                || name == family.reference
+                || family
+                    .variant(name)
+                    .and_then(|v| v.kind.unsafety())
+                    .is_some_and(|u| !u.like_for_like())
+        }
+    };
+    for variant in family.measured().filter(|v| wanted(v.name)) {
         match family.verify(variant, input) {
             Ok(_) => {}
             Err(VerifyError::Refused(refusal)) => {
@@ -339,162 +484,49 @@ fn measure_case(
             1,
         ));
     }
-    let reference = family.reference();
-    let expected = reference.bind(input)?.run_once();
-    placement.shift();
-    let mut copy = family.reference_copy.bind(input).map_err(|reason| {
-        anyhow::anyhow!(
-            "{}: the reference copy refuses {}: {reason}",
-            family.name,
-            input.name()
-        )
-    })?;
-    if copy.run_once() != expected {
-        bail!(
-            "{}: the reference copy disagrees with the reference",
-            family.name
-        );
-    }
-    benches.push(bench(COPY_ARM, Role::CopyControl, reference.name, copy, 1));
-    placement.shift();
-    benches.push(bench(
-        TWICE_ARM,
-        Role::TwiceControl,
-        reference.name,
-        reference.bind(input)?,
-        2,
-    ));
-
-    for bench in &mut benches {
-        warm_up(bench, target);
-        bench.arm.batch = calibrate(bench, target);
-    }
-    out.line(&Line::Case(CaseHeader {
-        family: family.name.to_owned(),
-        input: input.name().to_string(),
-        arms: benches.iter().map(|b| b.arm.clone()).collect(),
-        refused,
-    }))?;
-    let mut rng = Rng::new(&format!("protocol/{seed}/{}/{}", family.name, input.name()));
-    let mut order: Vec<usize> = (0..benches.len()).collect();
-    for round in 0..rounds {
-        shuffle(&mut order, &mut rng);
-        let batches = order.iter().map(|&i| benches[i].batch()).collect();
-        out.line(&Line::Round(Round {
-            family: family.name.to_owned(),
-            input: input.name().to_string(),
-            round,
-            batches,
-        }))?;
-    }
-    Ok(())
-}
-
-/// Where each arm's state lands on the heap, drawn afresh in every process.
-///
-/// An arm's time can depend on the address of its own state, not only on its code: the harness
-/// once stored each call's result into the arm's state, and the arm bound second in a family's
-/// list ran its calls up to 70% slower than the same code bound elsewhere, in every process
-/// alike. `Bound::run` no longer does that, but a fixture's state is the arm's own by nature.
-/// A spacer of random size allocated before each arm is bound moves what the arm allocates next
-/// (the allocator hands out small blocks in order), so whatever luck an address carries differs
-/// between processes and shows in the interval instead of biasing one arm in all of them.
-struct Placement {
-    rng: Rng,
-    spacers: Vec<Vec<u8>>,
-}
-
-impl Placement {
-    /// Spacers up to 4 KiB: every offset within a page, in steps of the allocator's 16 bytes.
-    const STEPS: usize = 256;
-
-    fn new(seed: u64, family: &Family, input: &Input) -> Self {
-        Self {
-            rng: Rng::new(&format!(
-                "placement/{seed}/{}/{}",
+    if pair.is_some() {
+        let reference = family.reference();
+        let expected = reference.bind(input)?.run_once();
+        placement.shift();
+        let mut copy = family.reference_copy.bind(input).map_err(|reason| {
+            anyhow::anyhow!(
+                "{}: the reference copy refuses {}: {reason}",
                 family.name,
                 input.name()
-            )),
-            spacers: Vec::new(),
+            )
+        })?;
+        if copy.run_once() != expected {
+            bail!(
+                "{}: the reference copy disagrees with the reference",
+                family.name
+            );
         }
+        benches.push(bench(COPY_ARM, Role::CopyControl, reference.name, copy, 1));
+        placement.shift();
+        benches.push(bench(
+            TWICE_ARM,
+            Role::TwiceControl,
+            reference.name,
+            reference.bind(input)?,
+            2,
+        ));
     }
-
-    /// Allocates the next spacer, kept until the case ends.
-    fn shift(&mut self) {
-        let spacer = vec![0u8; 16 * (1 + self.rng.below(Self::STEPS))];
-        self.spacers.push(std::hint::black_box(spacer));
-    }
+    let header = CaseHeader {
+        family: family.name.to_owned(),
+        input: input.name().to_string(),
+        arms: Vec::new(),
+        refused,
+        pair: pair.cloned(),
+    };
+    measure_case(header, benches, timing, out).map_err(anyhow::Error::msg)
 }
 
-fn bench<'a>(name: &str, role: Role, variant: &str, bound: Bound<'a>, work: u64) -> Bench<'a> {
-    Bench {
-        arm: Arm {
-            name: name.to_owned(),
-            role,
-            variant: variant.to_owned(),
-            batch: 1,
-        },
-        bound,
-        work,
-    }
-}
-
-/// Runs the arm for a quarter of a batch's target time (at least one call), so that caches,
-/// branch predictors, pools and buffers are in their steady state before anything is timed.
-fn warm_up(bench: &mut Bench<'_>, target: Duration) {
-    let until = Instant::now() + target / 4;
-    loop {
-        bench.bound.run(bench.work);
-        if Instant::now() >= until {
-            break;
-        }
-    }
-}
-
-/// Calls per batch so that a batch takes about `target`: doubled until a batch takes a tenth of
-/// it, then scaled from the time measured.
-fn calibrate(bench: &mut Bench<'_>, target: Duration) -> u64 {
-    let mut calls: u64 = 1;
-    loop {
-        let start = Instant::now();
-        bench.bound.run(calls * bench.work);
-        let took = start.elapsed();
-        if took >= target / 10 || calls >= 1 << 40 {
-            let per_call = took.as_secs_f64() / calls as f64;
-            return ((target.as_secs_f64() / per_call.max(1e-12)) as u64).max(1);
-        }
-        calls *= 2;
-    }
-}
-
-/// Fisher–Yates with the process's generator.
-fn shuffle(order: &mut [usize], rng: &mut Rng) {
-    for i in (1..order.len()).rev() {
-        order.swap(i, rng.below(i + 1));
-    }
-}
-
-/// The process file, written line by line and flushed after each, so an interrupted process
-/// leaves every round it finished (and no end line).
-struct Writer {
-    path: PathBuf,
-    out: BufWriter<File>,
-}
-
-impl Writer {
-    fn create(path: &Path) -> anyhow::Result<Self> {
-        let file = File::create(path).with_context(|| format!("cannot create {}", shown(path)))?;
-        Ok(Self {
-            path: path.to_path_buf(),
-            out: BufWriter::new(file),
-        })
-    }
-
-    fn line(&mut self, line: &Line) -> anyhow::Result<()> {
-        serde_json::to_writer(&mut self.out, line)?;
-        self.out
-            .write_all(b"\n")
-            .and_then(|()| self.out.flush())
-            .with_context(|| format!("cannot write {}", shown(&self.path)))
-    }
+fn bench<'a>(name: &str, role: Role, variant: &str, mut bound: Bound<'a>, work: u64) -> Bench<'a> {
+    let arm = Arm {
+        name: name.to_owned(),
+        role,
+        variant: variant.to_owned(),
+        batch: 1,
+    };
+    Bench::new(arm, work, move |calls| bound.run(calls))
 }

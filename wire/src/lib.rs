@@ -1,5 +1,7 @@
 //! On-disk (wire) formats, kept apart from the in-memory model so either can change without
-//! silently changing the other.
+//! silently changing the other. A crate of its own so that what measures (the `ledger`
+//! collectors, the protocol engine) and what analyses (the report) share the formats without
+//! either depending on the other.
 //!
 //! A results directory (one per host and architecture) holds:
 //! - `provenance.json` ([`provenance::Provenance`]): where and how the results were measured;
@@ -9,6 +11,8 @@
 //!   per architecture, counter and environment;
 //! - `codegen/<arch>.json` ([`codegen::CodegenFile`]): the machine code each variant's timed
 //!   call enters, disassembled from the binary the verdicts were measured with;
+//! - `protocol/FAMILY/PHASE-N.jsonl` ([`rounds`]): every batch the verdict protocol timed, one
+//!   file per family and process, screening and confirmation apart;
 //! - `stages.json` ([`stages::Stages`]): which run of which stage (bench, aarch64) produced each
 //!   of these files.
 //!

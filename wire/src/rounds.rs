@@ -1,5 +1,7 @@
-//! `protocol/FAMILY/process-N.jsonl`: every round one process of the verdict protocol measured
-//! for one family, one JSON object per line, written by `ledger protocol` as it measures.
+//! `protocol/FAMILY/PHASE-N.jsonl`: every round one process of the verdict protocol measured
+//! for one family, one JSON object per line, written as it measures. `PHASE` is `screen`
+//! (every candidate, to pick the pair) or `confirm` (the picked pair and the controls, the
+//! processes the verdict is read from).
 //!
 //! A process file opens with a [`Line::Process`] header, then for each input one
 //! [`Line::Case`] naming its arms followed by one [`Line::Round`] per round, and closes with
@@ -9,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of this format; bumped on any incompatible change.
-pub const ROUNDS_SCHEMA: u32 = 1;
+pub const ROUNDS_SCHEMA: u32 = 2;
 
 /// One line of a process file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,10 +32,16 @@ pub enum Line {
 pub struct ProcessHeader {
     /// Format version, [`ROUNDS_SCHEMA`].
     pub schema: u32,
-    /// Which process of the run this is, from 0.
+    /// The phase this process belongs to.
+    pub phase: Phase,
+    /// Which process of its phase this is, from 0.
     pub process: usize,
-    /// How many processes the run has.
+    /// The most processes its phase may run (the cap, for confirmation).
     pub processes: usize,
+    /// For confirmation: the processes after which the sequential rule looks, the last being
+    /// the cap (the rule's boundaries depend on them). Empty for screening.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub looks: Vec<usize>,
     /// The seed of this process's arm orders.
     pub seed: u64,
     /// Rounds per case.
@@ -44,6 +52,37 @@ pub struct ProcessHeader {
     /// process its own (`--layout-binary`); absent when every process ran one build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<String>,
+}
+
+/// The two phases of the protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Every candidate, in a few processes: picks the pair to confirm, never judges it.
+    Screen,
+    /// The picked pair and the controls, in processes added look by look: the verdict.
+    Confirm,
+}
+
+impl Phase {
+    /// The phase's name, which is also its files' prefix.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Screen => "screen",
+            Self::Confirm => "confirm",
+        }
+    }
+}
+
+/// The pair a confirmation case measures: the fastest safe and the fastest like-for-like
+/// unsafe variant by the screening.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The safe (or baseline) variant.
+    pub safe: String,
+    /// The unsafe variant.
+    #[serde(rename = "unsafe")]
+    pub unsafe_: String,
 }
 
 /// What an arm is in a comparison.
@@ -84,6 +123,9 @@ pub struct CaseHeader {
     pub arms: Vec<Arm>,
     /// Variants that refused the input, with why; never measured.
     pub refused: Vec<(String, String)>,
+    /// In a confirmation case: the pair it confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<Pair>,
 }
 
 /// One round: one batch of every arm.

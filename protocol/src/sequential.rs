@@ -1,0 +1,200 @@
+//! The sequential rule's boundaries: confidence intervals that hold at every look together.
+//!
+//! Confirmation adds processes in looks and may stop at any of them, so an interval computed as
+//! if the last look were the only one would miss more often than it says: each look is another
+//! chance for noise to cross a boundary. The rule therefore uses *repeated confidence
+//! intervals* (Jennison and Turnbull) with a Pocock boundary: every look uses the same nominal
+//! level, chosen so that the chance that *any* look's interval misses the true ratio is
+//! [`ALPHA`]. Any call made from an interval that covers is right, so the calls are wrong with
+//! at most that chance, whenever the run stops; a wrong *pays* and a wrong *safe wins* each
+//! need a miss on one side, at most half of it.
+//!
+//! The constant is computed for the planned looks by recursive numerical integration of the
+//! joint distribution of the standardised means (a random walk observed at the looks), and
+//! with an unknown spread each look's interval takes the t quantile at the same nominal level
+//! (the "significance level" approach); simulations check the coverage this gives.
+
+use crate::interval::{t_quantile, z_quantile};
+
+/// The chance that any look's interval misses: 5%.
+pub const ALPHA: f64 = 0.05;
+
+/// Grid points per look for the numerical integration (odd, for Simpson's rule).
+const GRID: usize = 241;
+
+/// The looks of a confirmation: the process counts after which the rule is read, the last
+/// being the cap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Looks {
+    at: Vec<usize>,
+    /// The two-sided nominal level every look's interval uses.
+    nominal: f64,
+}
+
+impl Looks {
+    /// Looks after each of `at` processes: increasing, the first at least 3 (two degrees of
+    /// freedom: one fewer leaves the t quantile without a usable interval).
+    pub fn new(at: &[usize]) -> Result<Self, String> {
+        if at.is_empty() {
+            return Err("a confirmation needs at least one look".to_owned());
+        }
+        if at[0] < 3 {
+            return Err(format!(
+                "the first look is after {} processes; it needs at least 3",
+                at[0]
+            ));
+        }
+        if at.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(format!("the looks {at:?} do not increase"));
+        }
+        let info: Vec<f64> = at.iter().map(|&n| n as f64).collect();
+        let c = pocock(&info, ALPHA);
+        Ok(Self {
+            at: at.to_vec(),
+            nominal: 2.0 * (1.0 - crate::interval::z_cdf(c)),
+        })
+    }
+
+    /// The process counts at which the rule is read.
+    pub fn at(&self) -> &[usize] {
+        &self.at
+    }
+
+    /// The most processes a confirmation runs.
+    pub fn cap(&self) -> usize {
+        self.at[self.at.len() - 1]
+    }
+
+    /// The first look after `processes`, if any is left.
+    pub fn next_after(&self, processes: usize) -> Option<usize> {
+        self.at.iter().copied().find(|&n| n > processes)
+    }
+
+    /// The two-sided nominal level of each look's interval (below [`ALPHA`] with more than one
+    /// look).
+    pub fn nominal(&self) -> f64 {
+        self.nominal
+    }
+
+    /// The interval's half-width in standard errors with `processes` processes: the t quantile
+    /// at the nominal level with one degree of freedom fewer.
+    pub fn multiplier(&self, processes: usize) -> f64 {
+        if processes < 2 {
+            return f64::INFINITY;
+        }
+        t_quantile(processes - 1, 1.0 - self.nominal / 2.0)
+    }
+}
+
+/// Pocock's constant: the `c` for which a standard random walk observed at information `info`
+/// has a standardised value beyond ±`c` at some look with probability `alpha`.
+pub fn pocock(info: &[f64], alpha: f64) -> f64 {
+    let (mut low, mut high) = (z_quantile(1.0 - alpha / 2.0), 8.0);
+    for _ in 0..50 {
+        let mid = (low + high) / 2.0;
+        if crossing(info, mid) > alpha {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    (low + high) / 2.0
+}
+
+/// The chance that a standard random walk, observed at information `info`, is beyond
+/// ±`c`·√info at some look: one minus the mass that stays inside every look's band, carried
+/// from look to look on a grid (Simpson's rule) through the normal increments between them.
+pub fn crossing(info: &[f64], c: f64) -> f64 {
+    let density =
+        |x: f64, sd: f64| (-0.5 * (x / sd).powi(2)).exp() / (sd * std::f64::consts::TAU.sqrt());
+    let mut points: Vec<f64> = Vec::new();
+    let mut mass: Vec<f64> = Vec::new();
+    let mut before = 0.0;
+    for &i in info {
+        let half = c * i.sqrt();
+        let step = 2.0 * half / (GRID - 1) as f64;
+        let sd = (i - before).sqrt();
+        let next: Vec<f64> = (0..GRID).map(|j| -half + j as f64 * step).collect();
+        let values: Vec<f64> = next
+            .iter()
+            .map(|&x| {
+                if points.is_empty() {
+                    density(x, sd)
+                } else {
+                    points
+                        .iter()
+                        .zip(&mass)
+                        .map(|(&u, &w)| w * density(x - u, sd))
+                        .sum()
+                }
+            })
+            .collect();
+        // Simpson weights times the values: each point's share of the surviving mass.
+        mass = values
+            .iter()
+            .enumerate()
+            .map(|(j, v)| {
+                let weight = if j == 0 || j == GRID - 1 {
+                    1.0
+                } else if j % 2 == 1 {
+                    4.0
+                } else {
+                    2.0
+                };
+                v * weight * step / 3.0
+            })
+            .collect();
+        points = next;
+        before = i;
+    }
+    1.0 - mass.iter().sum::<f64>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_look_is_the_fixed_sample_interval() {
+        let c = pocock(&[10.0], 0.05);
+        assert!((c - 1.959_964).abs() < 1e-3, "{c}");
+        let looks = Looks::new(&[10]).expect("looks");
+        assert!((looks.nominal() - 0.05).abs() < 1e-4);
+        assert!((looks.multiplier(10) - t_quantile(9, 0.975)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn pocock_constants_match_the_published_table() {
+        // Pocock (1977), two-sided 5%, K equally spaced looks: 2.178, 2.289, 2.361, 2.413.
+        for (k, want) in [(2, 2.178), (3, 2.289), (4, 2.361), (5, 2.413)] {
+            let info: Vec<f64> = (1..=k).map(|i| i as f64).collect();
+            let c = pocock(&info, 0.05);
+            assert!((c - want).abs() < 2e-3, "K = {k}: {c}");
+        }
+        // Only the information fractions matter, not their unit.
+        let scaled: Vec<f64> = (1..=3).map(|i| 5.0 * i as f64).collect();
+        assert!((pocock(&scaled, 0.05) - 2.289).abs() < 2e-3);
+    }
+
+    #[test]
+    fn more_looks_need_a_wider_interval_at_each() {
+        let one = Looks::new(&[20]).expect("looks");
+        let six = Looks::new(&[4, 6, 9, 13, 19, 27]).expect("looks");
+        assert!(six.nominal() < one.nominal());
+        assert!(six.multiplier(20) > one.multiplier(20));
+        // Fewer processes, fewer degrees of freedom: wider.
+        assert!(six.multiplier(4) > six.multiplier(27));
+        assert_eq!(six.cap(), 27);
+        assert_eq!(six.next_after(0), Some(4));
+        assert_eq!(six.next_after(9), Some(13));
+        assert_eq!(six.next_after(27), None);
+    }
+
+    #[test]
+    fn bad_looks_are_refused() {
+        assert!(Looks::new(&[]).is_err());
+        assert!(Looks::new(&[2, 5]).is_err());
+        assert!(Looks::new(&[5, 5]).is_err());
+        assert!(Looks::new(&[8, 5]).is_err());
+    }
+}
