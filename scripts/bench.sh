@@ -2,16 +2,17 @@
 # The main command: measure every family and build the report site.
 #
 # Options:
-#   --quick             a first look (headline shapes, short measurements, 3 protocol processes
-#                       instead of 20, no instruction counts, no flamegraphs)
+#   --quick             a first look: the verdicts alone (the protocol at each headline input
+#                       with a lower cap on its processes); no criterion curves, instruction
+#                       counts or flamegraphs
 #   --family NAME       measure only this family (repeatable); other families' results stay
 #                       (instruction counts are then skipped: gungraun counts every family)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
 #   --no-flamegraphs    skip the flamegraphs (pprof, 2 s per variant at each headline input)
 #   --aarch64           also cross-build for aarch64 and count its instructions under QEMU
 #                       (scripts/aarch64.sh; emulated counts, never times)
-#   --soundness         also run scripts/soundness.sh (Miri, sanitizers, hazards, fuzzing;
-#                       31 min in run 10) so the site's soundness column is filled in
+#   --soundness         also run scripts/soundness.sh (Miri, sanitizers, hazards, fuzzing; the
+#                       longest stage by far) so the site's soundness column is filled in
 # Environment:
 #   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
 #
@@ -25,6 +26,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 quick=0
+criterion=1
 families=()
 instructions=1
 flamegraphs=1
@@ -32,7 +34,7 @@ aarch64=0
 soundness=0
 while (($#)); do
     case "$1" in
-        --quick) quick=1 instructions=0 flamegraphs=0 ;;
+        --quick) quick=1 instructions=0 flamegraphs=0 criterion=0 ;;
         --family) shift; families+=("${1:?--family needs a family name}") ;;
         --no-instructions) instructions=0 ;;
         --no-flamegraphs) flamegraphs=0 ;;
@@ -46,11 +48,14 @@ done
 
 need_cargo
 plan=full
-processes=20
+# The protocol's plan (ledger protocol --help): screening processes, then the confirmation's
+# looks, the last being its cap. Quick keeps the sequential rule and lowers the cap: a family
+# whose effect is clear of the margin is decided within it, the rest read inconclusive with the
+# processes they would need.
+protocol_plan=(--screen 3 --looks 4,6,9,13,19,27 --sizes)
 if ((quick)); then
     plan=quick
-    processes=3
-    export LEDGER_QUICK=1
+    protocol_plan=(--screen 2 --looks 4,6,9,13,19)
 fi
 # A family filter for criterion (a regex on `family/shape/variant/size`) and for the protocol.
 criterion_filter=()
@@ -83,17 +88,24 @@ for family in "${families[@]}"; do
     "$ledger" list | grep -q "^$family — " || die "unknown family '$family' (see ledger list)"
 done
 
-step "throughput: criterion, $plan plan (criterion output in $staging/criterion)"
-CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput -- \
-    "${criterion_filter[@]}"
+if ((criterion)); then
+    # The curves are descriptive (the verdicts come from the protocol below), so each benchmark
+    # is measured briefly: criterion's own flags override the bench's defaults.
+    step "throughput: criterion curves (criterion output in $staging/criterion)"
+    CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput -- \
+        --warm-up-time 0.05 --measurement-time 0.15 --sample-size 10 "${criterion_filter[@]}"
+else
+    step "throughput: no criterion curves in the quick plan (the family pages show the protocol's)"
+fi
 
-# Each verdict process runs its own link order of the same code (lld's --shuffle-sections, one
-# relink of the ledger binary each, about 7 s), so that a few per cent of function-placement
-# luck becomes spread between processes, which the interval shows, instead of a bias it hides.
-# The orders are drawn afresh in every run (their seeds are the layouts' names, which the rounds
-# record): with fixed seeds every run would measure the same twenty placements, and two runs
-# agreeing would only show that those placements were measured twice.
-# Loops are 64-byte aligned in every build (.cargo/config.toml).
+# Each verdict process runs its own build: a plain release build (no loop-alignment flags, as a
+# user's build has none, so where a hot loop falls against cache lines and fetch blocks is an
+# accident of the layout, as it is for them) in its own link order (lld's --shuffle-sections).
+# Placement luck then differs between processes and widens the interval instead of deciding the
+# call. The orders are drawn afresh in every run (the layouts' names carry their seeds, which
+# the rounds record). The plain build lives in a target directory of its own so that it is built
+# once and kept; its last link is replayed for each order (a fraction of a second each), not
+# recompiled.
 layouts_dir="target/ledger/layouts"
 rm -rf "$layouts_dir"
 mkdir -p "$layouts_dir"
@@ -101,35 +113,32 @@ layout_args=()
 # rustc records its linker in the binary's .comment section; only lld can shuffle sections.
 if grep -aq "Linker: LLD" "$ledger"; then
     layout_base=$(( ($(date +%s%N) / 1000) % 1000000000 ))
-    step "code layouts: $processes link orders of the ledger binary (seeds from $layout_base)"
-    for i in $(seq 1 "$processes"); do
-        seed=$((layout_base + i))
-        cargo rustc --release --locked --quiet --bin ledger -- \
-            -C "link-arg=-Wl,--shuffle-sections=.text*=$seed"
-        cp "$ledger" "$layouts_dir/link-order-$seed"
-        layout_args+=(--layout-binary "$layouts_dir/link-order-$seed")
+    layouts=$(layout_count "${protocol_plan[@]}")
+    step "code layouts: $layouts link orders of a plain build (seeds from $layout_base)"
+    build_layouts "$layouts" "$layout_base" "$layouts_dir"
+    for binary in "$layouts_dir"/plain-link-order-*; do
+        layout_args+=(--layout-binary "$binary")
     done
-    # Back to the ordinary build for the steps below.
-    cargo build --release --locked --quiet --bin ledger
 else
     step "code layouts: the linker is not lld, so every verdict process runs one build" \
         "(the site says the layout's luck is not in the intervals)"
 fi
 
-# The verdicts come from here, not from criterion: every arm of each family's comparison in
-# shuffled rounds, in fresh processes, every batch kept (ledger protocol --help).
-# The full plan also measures every size of each headline shape, for the family pages' band.
-sizes=(--sizes)
-((quick)) && sizes=()
-step "verdicts: the protocol at each headline input${sizes[*]:+ and every size of its shape}, $processes fresh processes"
-"$ledger" protocol --out "$staging/protocol" --processes "$processes" \
-    "${sizes[@]}" "${layout_args[@]}" "${protocol_families[@]}"
+# The verdicts come from here, not from criterion: screening, then confirmation look by look,
+# in fresh processes, every batch kept (ledger protocol --help).
+step "verdicts: the protocol (${protocol_plan[*]})"
+"$ledger" protocol --out "$staging/protocol" "${protocol_plan[@]}" \
+    "${layout_args[@]}" "${protocol_families[@]}"
 
 # The code the protocol's calls enter, read from the binary it ran (in this link order): the
 # family pages' hot loops, their vector registers and the bounds checks they keep.
 step "codegen: the machine code each variant's call enters (objdump)"
 ensure_apt objdump=binutils
-"$ledger" codegen --out "$staging/codegen/$(uname -m).json"
+# The protocol's processes ran the plain layouts; any one of them has their code (the layouts
+# differ only in where each function lies).
+codegen_binary="$ledger"
+((${#layout_args[@]})) && codegen_binary="${layout_args[1]}"
+"$codegen_binary" codegen --out "$staging/codegen/$(uname -m).json"
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph

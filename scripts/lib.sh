@@ -68,3 +68,46 @@ ensure_gungraun_runner() {
 usage() {
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
 }
+
+# layout_count PROTOCOL_ARGS...: how many processes a protocol plan can run (its screening
+# processes and its confirmation's cap), one code layout each.
+layout_count() {
+    local screen=0 looks=0
+    while (($#)); do
+        case "$1" in
+            --screen) screen=$2; shift ;;
+            --looks) looks=${2##*,}; shift ;;
+        esac
+        shift
+    done
+    echo $((screen + looks))
+}
+
+# build_layouts N SEED DIR: N link orders of a plain release build of the ledger binary (no
+# loop-alignment flags: the workspace's own config is replaced), DIR/plain-link-order-SEED+i.
+# The plain build is cargo's, in a target directory of its own; each order replays the build's
+# final link with another lld --shuffle-sections seed, which takes a fraction of a second where
+# a cargo relink recompiles the binary's crate (about 11 s).
+build_layouts() {
+    local n=$1 base=$2 dir=$3
+    local plain=(--release --locked --quiet --bin ledger --config 'build.rustflags=[]'
+        --target-dir target/ledger/plain)
+    cargo build "${plain[@]}"
+    # One more compile of the binary's own crate that keeps its objects and prints its link
+    # command; the seed makes the arguments new, so cargo cannot skip it.
+    local command out
+    command=$(cargo rustc "${plain[@]}" -- -C save-temps --print link-args \
+        -C "link-arg=-Wl,--shuffle-sections=.text*=$base")
+    [[ "$command" == *"--shuffle-sections=.text*=$base"* ]] || die "rustc printed no link command"
+    out=$(grep -o '"-o" "[^"]*"' <<<"$command" | head -n 1 | sed 's/^"-o" "//; s/"$//')
+    [[ -n "$out" ]] || die "the link command names no output file"
+    local i seed link
+    for i in $(seq 1 "$n"); do
+        seed=$((base + i))
+        link=${command//\"$out\"/\"$PWD/$dir/plain-link-order-$seed\"}
+        link=${link//--shuffle-sections=.text\*=$base/--shuffle-sections=.text*=$seed}
+        # The command is rustc's own, printed shell-quoted: environment assignments, then the
+        # linker and its arguments.
+        (eval "$link") || die "relinking layout $seed failed"
+    done
+}

@@ -25,6 +25,7 @@ use crate::verdict::{Call, rule_text};
 use crate::wire::catalog::{FamilyEntry, UnsafeCodeEntry, VariantEntry, VariantKind};
 use crate::wire::criterion::Amount;
 use crate::wire::provenance::Provenance;
+use crate::wire::rounds::{Phase, Role};
 use crate::wire::soundness::{Checker, FuzzRun, HazardRecord, SuiteCheck};
 use crate::wire::stages::StageRun;
 use protocol::{Measured, SizeReading};
@@ -151,8 +152,10 @@ pub struct Row {
     pub kind: VariantKind,
     /// Median nanoseconds per iteration.
     pub median_ns: f64,
-    /// Criterion samples behind the median.
+    /// Criterion samples (or screening batches) behind the median.
     pub samples: usize,
+    /// The samples are the protocol's screening batches, not criterion's.
+    pub from_rounds: bool,
     /// Units (bytes or elements) per second at the median.
     pub per_second: f64,
     /// Median time over the best candidate's (1.0 for the best); `None` for the floor.
@@ -264,11 +267,13 @@ fn family_run(
     soundness: &[VariantSoundness],
     problems: &mut Vec<Problem>,
 ) -> Option<FamilyRun> {
-    let mine: Vec<&Measurement> = run
+    let criterion: Vec<&Measurement> = run
         .measurements
         .iter()
         .filter(|m| m.family == family.name)
         .collect();
+    let from_rounds = screening_measurements(family, run, &criterion);
+    let mine: Vec<&Measurement> = criterion.into_iter().chain(&from_rounds).collect();
     let in_protocol = run
         .protocol
         .iter()
@@ -308,7 +313,7 @@ fn family_run(
     }
     if !inputs.iter().any(|i| i.name == family.headline.name) {
         missing.push(format!(
-            "headline input `{}`: no criterion results",
+            "headline input `{}`: no criterion results or screening rounds",
             family.headline.name
         ));
     }
@@ -370,6 +375,69 @@ fn size_points(
     points
 }
 
+/// Every variant the screening timed on an input criterion has no samples of, as a measurement
+/// whose samples are the screening batches' times per call: the family pages' rows and curves
+/// where criterion did not run (the quick plan), never a verdict.
+fn screening_measurements(
+    family: &FamilyEntry,
+    run: &Run,
+    criterion: &[&Measurement],
+) -> Vec<Measurement> {
+    let mut samples: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for process in run
+        .protocol
+        .iter()
+        .filter(|p| p.header.phase == Phase::Screen)
+    {
+        for case in process
+            .cases
+            .iter()
+            .filter(|c| c.header.family == family.name)
+        {
+            for arm in &case.header.arms {
+                let known = criterion
+                    .iter()
+                    .any(|m| m.variant == arm.variant && m.input() == case.header.input);
+                if known || !matches!(arm.role, Role::Candidate | Role::Floor) {
+                    continue;
+                }
+                samples
+                    .entry((arm.variant.clone(), case.header.input.clone()))
+                    .or_default()
+                    .extend(
+                        case.rounds
+                            .iter()
+                            .flat_map(|r| &r.batches)
+                            .filter(|b| b.arm == arm.name)
+                            .map(|b| b.ns as f64 / b.calls as f64),
+                    );
+            }
+        }
+    }
+    samples
+        .into_iter()
+        .filter_map(|((variant, input), per_iteration_ns)| {
+            let entry = family.inputs.iter().find(|i| i.name == input)?;
+            let count = entry.count as u64;
+            Some(Measurement {
+                family: family.name.clone(),
+                shape: entry.shape.clone(),
+                variant,
+                size: entry.size.clone(),
+                amount: if entry.unit == "bytes" {
+                    Amount::Bytes(count)
+                } else {
+                    Amount::Elements(count)
+                },
+                per_iteration_ns,
+                from_rounds: true,
+                criterion_report: None,
+                flamegraph: None,
+            })
+        })
+        .collect()
+}
+
 fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) -> InputResult {
     let first = measurements[0];
     let medians: Vec<(&Measurement, &VariantEntry, f64)> = family
@@ -401,6 +469,7 @@ fn input_result(family: &FamilyEntry, run: &Run, measurements: &[&Measurement]) 
             kind: v.kind,
             median_ns: *t,
             samples: m.per_iteration_ns.len(),
+            from_rounds: m.from_rounds,
             per_second: m.amount.count() as f64 / (t * 1e-9),
             to_best: (v.kind != VariantKind::Floor)
                 .then(|| best.map(|b| t / b))

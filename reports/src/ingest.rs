@@ -90,8 +90,11 @@ pub struct Measurement {
     pub size: String,
     /// What one iteration processes.
     pub amount: Amount,
-    /// Nanoseconds per iteration, one value per criterion sample.
+    /// Nanoseconds per iteration, one value per criterion sample (or per screening batch).
     pub per_iteration_ns: Vec<f64>,
+    /// Taken from the protocol's screening rounds (a batch's time per call each), where
+    /// criterion did not measure this variant on this input.
+    pub from_rounds: bool,
     /// Criterion's own page for this benchmark, relative to the run directory, if present.
     pub criterion_report: Option<PathBuf>,
     /// The flamegraph of this benchmark, relative to the run directory, if present.
@@ -691,6 +694,7 @@ fn read_measurement(
             size,
             amount,
             per_iteration_ns,
+            from_rounds: false,
             criterion_report: relative(bench_dir.join("report").join("index.html")),
             flamegraph: relative(bench_dir.join("profile").join("flamegraph.svg")),
         })

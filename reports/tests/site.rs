@@ -308,12 +308,16 @@ fn runs_that_describe_a_family_differently_are_named() {
 
 #[test]
 fn missing_provenance_and_missing_headline_are_listed() {
-    let (index, problems) = build_corrupted("no-provenance", |run| {
+    let remove_headline = |run: &Path| {
         fs::remove_file(run.join("provenance.json")).expect("remove");
         for variant in fs::read_dir(run.join("criterion/text_mixed")).expect("text/mixed") {
             let headline = variant.expect("entry").path().join("64KiB");
             fs::remove_dir_all(headline).expect("remove the headline input");
         }
+    };
+    let (index, problems) = build_corrupted("no-provenance", |run| {
+        remove_headline(run);
+        fs::remove_dir_all(run.join("protocol")).expect("remove the rounds");
     });
     assert!(
         problems.iter().any(|p| p.contains("provenance")),
@@ -321,9 +325,35 @@ fn missing_provenance_and_missing_headline_are_listed() {
     );
     assert!(index.contains("No provenance recorded"));
     assert!(
-        index.contains("headline input `mixed/64KiB`: no criterion results"),
+        index.contains("headline input `mixed/64KiB`: no criterion results or screening rounds"),
         "{index}"
     );
+
+    // Without criterion's samples, the screening rounds give the headline's rows.
+    let dir = scratch("rows-from-rounds");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    remove_headline(&run);
+    let built = build(&[run], None, &dir.join("site")).expect("site");
+    let text = &built.ledger.families[0].runs[0];
+    let headline = text
+        .inputs
+        .iter()
+        .find(|i| i.name == "mixed/64KiB")
+        .expect("the headline from the rounds");
+    assert!(!headline.rows.is_empty());
+    assert!(
+        headline
+            .rows
+            .iter()
+            .all(|r| r.from_rounds && r.samples == 30)
+    );
+    assert!(
+        text.missing.iter().all(|m| !m.contains("mixed/64KiB")),
+        "{:?}",
+        text.missing
+    );
+    let page = read(&dir.join("site/family-text.html"));
+    assert!(page.contains("medians of the screening batches"), "{page}");
 }
 
 /// The site and the problems of a fixture copy whose protocol rounds `corrupt` edits.

@@ -397,13 +397,18 @@ fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {
     if let Some(c) = &input.speedup {
         let _ = write!(
             out,
-            " — <code>{}</code> over <code>{}</code>: {} [{}, {}] <span class=\"note\">(criterion \
-             medians, one process: descriptive; the verdict is the protocol's)</span>",
+            " — <code>{}</code> over <code>{}</code>: {} [{}, {}] <span class=\"note\">({}: \
+             descriptive; the verdict is the protocol's confirmation)</span>",
             escape(&c.unsafe_variant),
             escape(&c.safe_variant),
             times(c.speedup.point),
             times(c.speedup.lower),
             times(c.speedup.upper),
+            if input.rows.iter().any(|r| r.from_rounds) {
+                "medians of the screening batches, pooled over its processes"
+            } else {
+                "criterion medians, one process"
+            }
         );
     }
     out.push_str(

@@ -112,7 +112,7 @@ tr.best td,td.best{background:#e9f7ee;font-weight:600}
 .kind-safe{background:#dcebfb;color:#0b4f91}.kind-unsafe{background:#fde2dc;color:#9b2a10}
 .kind-baseline{background:#eceef2;color:#434a57}.kind-floor{background:#f1eddf;color:#5c4b12}
 .call{font-weight:700;white-space:nowrap}.call-pays{color:#1d7a3a}.call-equivalent{color:#555}
-.call-inconclusive{color:#8a6d00}.call-safe-wins{color:#0b4f91}.call .note,.call .flag,.call .finding{font-size:.8rem}
+.call-inconclusive{color:#8a6d00}.call-safe-wins{color:#0b4f91}.call .note,.call .flag,.call .finding{font-size:.8rem;white-space:normal}
 #verdicts{width:100%;max-width:46rem}#verdicts tr.more td{border-bottom:2px solid #dde1e8;padding-top:0}
 #verdicts tr:not(.more) td{border-bottom:none}ul.details{margin:.3rem 0;padding-left:1.1rem;font-size:.86rem}
 ul.details li{margin:.15rem 0}.ok{color:#1d7a3a;font-weight:600}

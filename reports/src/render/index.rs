@@ -210,10 +210,13 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
             let _ = writeln!(
                 out,
                 "<tr><td>{link}{place}</td><td class=\"call call-{}\">{}{flags}</td>\
-                 <td class=\"num\">{}<br><span class=\"note\">one build: {}–{}</span></td></tr>",
+                 <td class=\"num\">{}<br><span class=\"note\">[{}, {}]<br>one build: {}–{}\
+                 </span></td></tr>",
                 m.call.label().replace(' ', "-"),
                 m.call.label(),
-                interval(&m.speedup),
+                times(m.speedup.point),
+                times(m.speedup.lower),
+                times(m.speedup.upper),
                 times(m.speedup.lowest),
                 times(m.speedup.highest),
             );
