@@ -2,9 +2,9 @@
 # The main command: measure every family and build the report site.
 #
 # Options:
-#   --quick             a first look: the verdicts alone (the protocol at each headline input
-#                       with a lower cap on its processes); no criterion curves, instruction
-#                       counts or flamegraphs
+#   --quick             a first look: the verdicts at each headline input (a lower cap on the
+#                       confirmation's processes, no other sizes or shapes), no instruction
+#                       counts, no flamegraphs
 #   --family NAME       measure only this family (repeatable); other families' results stay
 #                       (instruction counts are then skipped: gungraun counts every family)
 #   --no-instructions   skip the instruction counts (callgrind through gungraun)
@@ -13,11 +13,11 @@
 #                       (scripts/aarch64.sh; emulated counts, never times)
 #   --soundness         also run scripts/soundness.sh (Miri, sanitizers, hazards, fuzzing; the
 #                       longest stage by far) so the site's soundness column is filled in
-# Environment:
-#   LEDGER_CORPUS=DIR   every file in DIR is an extra input of the families that take bytes
+# Criterion's curves are not part of this run (`cargo bench` keeps them): the family pages' rows
+# and curves come from the protocol's screening rounds.
 #
-# Results go to target/ledger/results/<arch>-<host>/ (provenance.json, catalog.json,
-# criterion/, instructions/, stages.json), replacing only what this run measured and only once
+# Results go to target/ledger/results/<arch>-<host>/ (provenance.json, catalog.json, protocol/,
+# codegen/, instructions/, the flamegraphs under criterion/, stages.json), replacing only what this run measured and only once
 # it is complete; the site goes to target/ledger/site/index.html. Results from other hosts copied
 # under target/ledger/results/ are merged into the same site, and so are the checkers'
 # results in target/ledger/soundness/ when scripts/soundness.sh has written them.
@@ -26,7 +26,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 quick=0
-criterion=1
 families=()
 instructions=1
 flamegraphs=1
@@ -34,7 +33,7 @@ aarch64=0
 soundness=0
 while (($#)); do
     case "$1" in
-        --quick) quick=1 instructions=0 flamegraphs=0 criterion=0 ;;
+        --quick) quick=1 instructions=0 flamegraphs=0 ;;
         --family) shift; families+=("${1:?--family needs a family name}") ;;
         --no-instructions) instructions=0 ;;
         --no-flamegraphs) flamegraphs=0 ;;
@@ -57,7 +56,8 @@ if ((quick)); then
     plan=quick
     protocol_plan=(--screen 2 --looks 4,6,9,13,19)
 fi
-# A family filter for criterion (a regex on `family/shape/variant/size`) and for the protocol.
+# A family filter for the flamegraphs (a criterion regex on `family/shape/variant/size`) and for
+# the protocol.
 criterion_filter=()
 protocol_families=()
 if ((${#families[@]})); then
@@ -88,16 +88,6 @@ for family in "${families[@]}"; do
     "$ledger" list | grep -q "^$family — " || die "unknown family '$family' (see ledger list)"
 done
 
-if ((criterion)); then
-    # The curves are descriptive (the verdicts come from the protocol below), so each benchmark
-    # is measured briefly: criterion's own flags override the bench's defaults.
-    step "throughput: criterion curves (criterion output in $staging/criterion)"
-    CRITERION_HOME="$PWD/$staging/criterion" cargo bench --locked --bench throughput -- \
-        --warm-up-time 0.05 --measurement-time 0.15 --sample-size 10 "${criterion_filter[@]}"
-else
-    step "throughput: no criterion curves in the quick plan (the family pages show the protocol's)"
-fi
-
 # Each verdict process runs its own build: a plain release build (no loop-alignment flags, as a
 # user's build has none, so where a hot loop falls against cache lines and fetch blocks is an
 # accident of the layout, as it is for them) in its own link order (lld's --shuffle-sections).
@@ -124,8 +114,9 @@ else
         "(the site says the layout's luck is not in the intervals)"
 fi
 
-# The verdicts come from here, not from criterion: screening, then confirmation look by look,
-# in fresh processes, every batch kept (ledger protocol --help).
+# The verdicts and the family pages' rows: screening (in the full plan at every size of each
+# headline shape and every shape at the headline size), then confirmation look by look, in fresh
+# processes, every batch kept (ledger protocol --help).
 step "verdicts: the protocol (${protocol_plan[*]})"
 "$ledger" protocol --out "$staging/protocol" "${protocol_plan[@]}" \
     "${layout_args[@]}" "${protocol_families[@]}"
@@ -143,9 +134,9 @@ codegen_binary="$ledger"
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph
     # goes beside its benchmark's results, where the report links it.
-    step "flamegraphs: every variant at each family's headline input, 2 s each under pprof"
+    step "flamegraphs: every variant at each family's headline input, 1 s each under pprof"
     LEDGER_HEADLINES=1 CRITERION_HOME="$PWD/$staging/criterion" \
-        cargo bench --locked --bench throughput -- --profile-time 2 "${criterion_filter[@]}"
+        cargo bench --locked --bench throughput -- --profile-time 1 "${criterion_filter[@]}"
 fi
 
 if ((instructions)); then
@@ -177,6 +168,8 @@ fi
 
 step "building the site"
 "$ledger" report --out target/ledger/site
+# The real site, as a reader opens it: every page and plot renders, the table fits a phone.
+scripts/check-site.sh target/ledger/site target/ledger/site-index.png
 ((soundness_failed == 0)) || die "scripts/soundness.sh reported findings (shown on the site)"
 
 step "done: open target/ledger/site/index.html"

@@ -12,6 +12,7 @@ pub mod protocol;
 pub mod soundness;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -422,17 +423,26 @@ fn screening_measurements(
             Some(Measurement {
                 family: family.name.clone(),
                 shape: entry.shape.clone(),
-                variant,
                 size: entry.size.clone(),
                 amount: if entry.unit == "bytes" {
                     Amount::Bytes(count)
                 } else {
                     Amount::Elements(count)
                 },
+                // The flamegraph stage profiles the headline inputs through criterion's bench
+                // (`--profile-time`), which writes where criterion would keep the benchmark.
+                flamegraph: {
+                    let path = PathBuf::from("criterion")
+                        .join(format!("{}_{}", family.name, entry.shape))
+                        .join(&variant)
+                        .join(&entry.size)
+                        .join("profile/flamegraph.svg");
+                    run.dir.join(&path).is_file().then_some(path)
+                },
+                variant,
                 per_iteration_ns,
                 from_rounds: true,
                 criterion_report: None,
-                flamegraph: None,
             })
         })
         .collect()

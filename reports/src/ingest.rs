@@ -13,6 +13,7 @@ use crate::wire::codegen::{CODEGEN_SCHEMA, CodegenFile};
 use crate::wire::criterion::{Amount, BenchmarkFile, SampleFile};
 use crate::wire::instructions::{INSTRUCTIONS_SCHEMA, InstructionFile};
 use crate::wire::provenance::Provenance;
+use crate::wire::rounds::Phase;
 use crate::wire::soundness::{SOUNDNESS_SCHEMA, SoundnessFile};
 use crate::wire::stages::{STAGES_SCHEMA, StageRun, Stages};
 pub use protocol::rounds::{CaseRounds, ProcessRounds};
@@ -285,17 +286,19 @@ fn read_run(dir: &Path, merged: &mut Catalog, problems: &mut Vec<Problem>) -> Ru
     let criterion = dir.join("criterion");
     let mut files = Vec::new();
     find_benchmarks(&criterion, &mut files, problems);
-    if files.is_empty() {
-        problems.push(Problem::new(
-            &criterion,
-            "no criterion results in this directory",
-        ));
-    }
     files.sort();
-    let measurements = files
+    let measurements: Vec<Measurement> = files
         .iter()
         .filter_map(|file| read_measurement(dir, file, catalog, problems))
         .collect();
+    let protocol = read_protocol(dir, catalog, problems);
+    // The family pages' rows come from criterion where it ran, else from the screening rounds.
+    if files.is_empty() && !protocol.iter().any(|p| p.header.phase == Phase::Screen) {
+        problems.push(Problem::new(
+            &criterion,
+            "no criterion results and no screening rounds: the family pages have no curves",
+        ));
+    }
     Run {
         label,
         dir: dir.to_path_buf(),
@@ -303,7 +306,7 @@ fn read_run(dir: &Path, merged: &mut Catalog, problems: &mut Vec<Problem>) -> Ru
         measurements,
         counts: read_counts(dir, catalog, problems),
         stages: read_stages(dir, problems),
-        protocol: read_protocol(dir, catalog, problems),
+        protocol,
         codegen: read_codegen(dir, catalog, problems),
     }
 }

@@ -55,8 +55,9 @@ pub struct Args {
     /// The time each arm's batch is calibrated to, in milliseconds.
     #[arg(long, default_value_t = 2.0)]
     batch_ms: f64,
-    /// Screening also measures every other size of each family's headline shape, for the
-    /// family pages' speedup-against-size band (exploratory; the verdict stays the headline's).
+    /// Screening also measures every other size of each family's headline shape (the family
+    /// pages' speedup-against-size band, exploratory) and every other shape at the headline
+    /// size (the family pages' rows); the verdict stays the headline's.
     #[arg(long)]
     sizes: bool,
     /// Measure only this family (repeatable); default: every family.
@@ -377,7 +378,9 @@ fn child(
             .into_iter()
             .filter(|spec| {
                 spec.name == headline
-                    || (phase == Phase::Screen && args.sizes && spec.name.shape == headline.shape)
+                    || (phase == Phase::Screen
+                        && args.sizes
+                        && (spec.name.shape == headline.shape || spec.name.size == headline.size))
             })
             .collect();
         if !specs.iter().any(|spec| spec.name == headline) {
