@@ -163,26 +163,36 @@ impl Confirmation {
     }
 
     /// Whether more processes can change nothing the run needs: a control is biased (the
-    /// verdict is unreliable however long the run), or the call is made and no control leaves
-    /// room for a bias that could change it. An imprecise control allows any bias its interval
-    /// reaches; the call stands if it survives the speedup's interval widened by that much.
+    /// verdict is unreliable however long the run), or the call is made, both controls are
+    /// measured, and neither leaves room for a bias that could change the call. A control
+    /// allows any bias its interval reaches (one that holds, up to the margin; an imprecise
+    /// one, further); the call stands if it survives the speedup's interval widened by that
+    /// much. This assumes the pair carries no more bias than the controls can see: the
+    /// controls are the reference's own code, timed in the same rounds.
     pub fn settled(&self) -> bool {
-        let controls: Vec<&Control> = self.controls().iter().filter_map(|(_, c)| *c).collect();
-        if controls.iter().any(|c| c.state == ControlState::Biased) {
+        let controls: Vec<Option<&Control>> = self.controls().iter().map(|(_, c)| *c).collect();
+        if controls
+            .iter()
+            .flatten()
+            .any(|c| c.state == ControlState::Biased)
+        {
             return true;
         }
-        self.call != Call::Inconclusive
-            && controls.iter().all(|c| {
-                c.state == ControlState::Holds || {
-                    let reach = c.reach();
-                    let widened = ProcessRatio {
-                        lower: self.speedup.lower * (-reach).exp(),
-                        upper: self.speedup.upper * reach.exp(),
-                        ..self.speedup
-                    };
-                    classify(&widened) == self.call
-                }
-            })
+        let Some(reach) = controls
+            .iter()
+            .map(|c| c.map(Control::reach))
+            .collect::<Option<Vec<f64>>>()
+        else {
+            // A control that was not measured can rule out no bias: the run goes to its cap.
+            return false;
+        };
+        let reach = reach.into_iter().fold(0.0, f64::max);
+        let widened = ProcessRatio {
+            lower: self.speedup.lower * (-reach).exp(),
+            upper: self.speedup.upper * reach.exp(),
+            ..self.speedup
+        };
+        self.call != Call::Inconclusive && classify(&widened) == self.call
     }
 }
 
