@@ -147,12 +147,27 @@ if ((instructions)); then
     gungraun_home="$PWD/target/ledger/gungraun/$label"
     rm -rf "$gungraun_home"
     step "instructions: every variant under callgrind through gungraun (two glibc settings)"
-    GUNGRAUN_HOME="$gungraun_home" cargo bench --locked --bench instructions -- \
-        --save-summary=json --output-format=json >"$staging/gungraun.jsonl"
-    "$ledger" import-gungraun --home "$gungraun_home" --out-dir "$staging/instructions"
+    cargo bench --locked --bench instructions --no-run
+    # Instruction counts do not depend on what else runs, so the two glibc settings are counted
+    # side by side, one per core; the whole-program count of the multi-threaded workloads
+    # follows the second. Each group's progress goes to its log, shown if it fails.
+    count_group() {
+        GUNGRAUN_HOME="$gungraun_home" cargo bench --locked --bench instructions -- \
+            "*::$1::*" --save-summary=json --output-format=json \
+            >"$staging/gungraun-$1.jsonl" 2>"$gungraun_home/$1.log" ||
+            { tail -n 30 "$gungraun_home/$1.log" >&2; return 1; }
+    }
+    mkdir -p "$gungraun_home" "$staging/instructions"
+    count_group default &
+    default_counts=$!
+    count_group no_rep_movsb || { kill "$default_counts"; die "instruction counts (no rep movsb) failed"; }
     step "instructions: multi-threaded workloads under callgrind, whole program"
     "$ledger" count --counter callgrind --family pool_rayon --check-repeatable \
         --out "$staging/instructions/$(uname -m)-callgrind-default.json"
+    wait "$default_counts" || die "instruction counts (glibc defaults) failed"
+    cat "$staging"/gungraun-{default,no_rep_movsb}.jsonl >"$staging/gungraun.jsonl"
+    rm "$staging"/gungraun-{default,no_rep_movsb}.jsonl
+    "$ledger" import-gungraun --home "$gungraun_home" --out-dir "$staging/instructions"
 fi
 step "installing this run's results into $results (other stages' files stay)"
 "$ledger" results install --stage bench --from "$staging" --into "$results"
