@@ -196,8 +196,9 @@ pub fn drive(
         open = still;
     }
     progress(format!(
-        "{} families in {done} confirmation processes, {:.0?}",
+        "{} famil{} in {done} confirmation processes, {:.0?}",
         families.len(),
+        if families.len() == 1 { "y" } else { "ies" },
         started.elapsed()
     ));
     Ok(outcomes)

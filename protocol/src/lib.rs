@@ -15,4 +15,5 @@ pub mod rng;
 pub mod rounds;
 pub mod rule;
 pub mod sequential;
+pub mod spawn;
 pub mod writer;

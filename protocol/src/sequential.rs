@@ -69,6 +69,15 @@ impl Looks {
         self.at[self.at.len() - 1]
     }
 
+    /// The looks as a command line spells them: `4,6,9`.
+    pub fn spelled(&self) -> String {
+        self.at
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// The first look after `processes`, if any is left.
     pub fn next_after(&self, processes: usize) -> Option<usize> {
         self.at.iter().copied().find(|&n| n > processes)

@@ -103,9 +103,14 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    /// `shape/size`.
+    /// `shape/size`, or the shape alone for an input without a size (a user's own inputs,
+    /// named as they were declared).
     pub fn input(&self) -> String {
-        format!("{}/{}", self.shape, self.size)
+        if self.size.is_empty() {
+            self.shape.clone()
+        } else {
+            format!("{}/{}", self.shape, self.size)
+        }
     }
 }
 

@@ -8,7 +8,8 @@
 //! output; `ledger report` builds the site from saved results; `ledger provenance` records the
 //! machine a bench run is measured on; `ledger soundness` runs the unsafe variants and the
 //! hazard gallery under Miri and the sanitizers; `ledger review` lists the unsafe sites of a
-//! crate or a pull request with the evidence for each one's pattern.
+//! crate or a pull request with the evidence for each one's pattern; `ledger pair` measures a
+//! pair declared in a user's own crate.
 
 mod agreement;
 mod catalog;
@@ -16,6 +17,7 @@ mod codegen;
 mod count;
 mod import_gungraun;
 mod list;
+mod pair;
 mod probe;
 mod process;
 mod protocol;
@@ -61,6 +63,10 @@ enum Command {
     /// Measure the verdicts: every arm of each family's comparison in shuffled rounds, in
     /// several fresh processes, every batch kept.
     Protocol(protocol::Args),
+    /// The verdict on comparisons declared in your own crate's bench target (with the
+    /// unsafe-ledger-pair library): built once per code layout, screened, confirmed, reported.
+    /// `ledger pair init` writes such a bench target.
+    Pair(pair::Args),
     /// Build the report site from saved results.
     Report(report::Args),
     /// List every unsafe site of a crate or a pull request with the evidence for its pattern.
@@ -95,6 +101,7 @@ fn main() -> ExitCode {
         Command::Agreement(args) => agreement::run(&args),
         Command::ImportGungraun(args) => import_gungraun::run(&args),
         Command::Protocol(args) => protocol::run(&args),
+        Command::Pair(args) => pair::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Review(args) => review::run(&args),
         Command::Results(ResultsCommand::Install(args)) => results::run(&args),

@@ -12,17 +12,17 @@
 //! reference, and must read 1x; `reference-twice` makes two calls of the bound reference for
 //! every call it records, so it must read 2x.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use kernels::generate::Rng;
 use kernels::{Bound, FAMILIES, Family, Input, VerifyError};
-use protocol::driver::{self, Assignment, Launcher, Plan, process_file, read_cases};
+use protocol::driver::{self, Plan, process_file};
 use protocol::engine::{Bench, Placement, Timing, measure_case};
-use protocol::rounds::CaseRounds;
 use protocol::sequential::Looks;
+use protocol::spawn::{Spawner, clock_seed, parse_confirm};
 use protocol::writer::Writer;
 use wire::catalog::FamilyEntry;
 use wire::rounds::{
@@ -120,11 +120,7 @@ fn selected(names: &[String]) -> anyhow::Result<Vec<&'static Family>> {
 }
 
 fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()> {
-    let base = args.seed.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-    });
+    let base = args.seed.unwrap_or_else(clock_seed);
     let exe = std::env::current_exe().context("cannot find this program to start it again")?;
     check_layouts(&exe, &args.layout_binaries)?;
     if args.out.exists() {
@@ -159,11 +155,31 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         screen: args.screen,
         looks: looks.clone(),
     };
+    let mut prefix: Vec<OsString> = vec!["protocol".into(), "--out".into()];
+    prefix.push(args.out.clone().into());
+    prefix.extend(
+        [
+            "--screen",
+            &args.screen.to_string(),
+            "--looks",
+            &looks.spelled(),
+            "--rounds",
+            &args.rounds.to_string(),
+            "--batch-ms",
+            &args.batch_ms.to_string(),
+        ]
+        .map(OsString::from),
+    );
+    if args.sizes {
+        prefix.push("--sizes".into());
+    }
     let mut launcher = Spawner {
-        args,
-        exe,
+        program: exe,
+        prefix,
+        layouts: args.layout_binaries.clone(),
+        out: args.out.clone(),
+        screen: args.screen,
         base,
-        looks,
     };
     let outcomes = driver::drive(&entries, &plan, &mut launcher, &mut |line| {
         eprintln!("protocol: {line}");
@@ -190,79 +206,6 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         }
     }
     Ok(())
-}
-
-/// Starts each process as a fresh copy of this program (or of a layout build of it).
-struct Spawner<'a> {
-    args: &'a Args,
-    exe: PathBuf,
-    base: u64,
-    looks: Looks,
-}
-
-impl Launcher for Spawner<'_> {
-    fn launch(&mut self, phase: Phase, process: usize, work: &[Assignment]) -> Result<(), String> {
-        let args = self.args;
-        // Every process, screening and confirmation alike, gets the next layout in turn.
-        let slot = match phase {
-            Phase::Screen => process,
-            Phase::Confirm => args.screen + process,
-        };
-        let layout = layout_of(&args.layout_binaries, slot);
-        let program = layout
-            .as_ref()
-            .map_or(self.exe.as_path(), |(binary, _)| *binary);
-        let mut command = Command::new(program);
-        command
-            .arg("protocol")
-            .arg("--out")
-            .arg(&args.out)
-            .args(["--screen", &args.screen.to_string()])
-            .args(["--looks", &join(self.looks.at())])
-            .args(["--rounds", &args.rounds.to_string()])
-            .args(["--batch-ms", &args.batch_ms.to_string()])
-            .args(args.sizes.then_some("--sizes"))
-            .args(["--phase", phase.name()])
-            .args([
-                "--seed",
-                &process_seed(self.base, phase, process).to_string(),
-            ])
-            .args(["--child", &process.to_string()]);
-        for assignment in work {
-            match &assignment.pair {
-                Some(pair) => command.args([
-                    "--confirm",
-                    &format!("{}={},{}", assignment.family, pair.safe, pair.unsafe_),
-                ]),
-                None => command.args(["--family", &assignment.family]),
-            };
-        }
-        if let Some((_, name)) = &layout {
-            command.args(["--layout", name]);
-        }
-        let status = command
-            .status()
-            .map_err(|e| format!("cannot start {}: {e}", shown(program)))?;
-        if !status.success() {
-            return Err(format!(
-                "{} process {process} failed ({status}); its files are incomplete",
-                phase.name()
-            ));
-        }
-        Ok(())
-    }
-
-    fn cases(&self, family: &str, phase: Phase, input: &str) -> Result<Vec<CaseRounds>, String> {
-        read_cases(&self.args.out, family, phase, input)
-    }
-}
-
-fn join(numbers: &[usize]) -> String {
-    numbers
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Every layout binary must exist and be a build of the same registry as this program: a
@@ -294,21 +237,6 @@ fn check_layouts(exe: &Path, binaries: &[PathBuf]) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The binary process slot `slot` runs and the layout name it records, when the run has
-/// layouts.
-fn layout_of(binaries: &[PathBuf], slot: usize) -> Option<(&Path, String)> {
-    let binary = binaries.get(slot % binaries.len().max(1))?;
-    let name = binary
-        .file_name()
-        .map_or_else(|| shown(binary), |n| n.to_string_lossy().into_owned());
-    Some((binary, name))
-}
-
-/// Each process's own seed, derived from the run's.
-fn process_seed(base: u64, phase: Phase, process: usize) -> u64 {
-    Rng::new(&format!("protocol/{base}/{}/{process}", phase.name())).next_u64()
 }
 
 /// What one family does in a child process.
@@ -415,10 +343,8 @@ fn child(
 
 /// `FAMILY=SAFE,UNSAFE` → the family and its pair, both checked against the registry.
 fn confirm_task(spec: &str) -> anyhow::Result<Task> {
-    let parsed = spec.split_once('=').and_then(|(family, pair)| {
-        let (safe, unsafe_) = pair.split_once(',')?;
-        Some((kernels::family(family)?, safe, unsafe_))
-    });
+    let parsed = parse_confirm(spec)
+        .and_then(|(family, safe, unsafe_)| Some((kernels::family(family)?, safe, unsafe_)));
     let Some((family, safe, unsafe_)) = parsed else {
         bail!("--confirm {spec}: not FAMILY=SAFE,UNSAFE of a known family");
     };

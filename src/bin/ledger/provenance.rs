@@ -21,7 +21,8 @@ pub fn run(plan: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn collect(plan: &str) -> Provenance {
+/// This machine and toolchain, with this program's build flags and this checkout's revision.
+pub fn collect(plan: &str) -> Provenance {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_owned())
         .ok()
@@ -71,9 +72,20 @@ fn collect(plan: &str) -> Provenance {
 
 /// `git describe --always --dirty` of the working tree, or why it is unknown.
 pub fn git_describe() -> String {
-    output("git", &["describe", "--always", "--dirty"])
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_else(|e| format!("unknown: {e}"))
+    git_describe_in(std::path::Path::new("."))
+}
+
+/// `git describe --always --dirty` of the working tree at `dir` (a user's crate), or why it is
+/// unknown.
+pub fn git_describe_in(dir: &std::path::Path) -> String {
+    crate::process::checked(
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["describe", "--always", "--dirty"]),
+    )
+    .map(|out| crate::process::text(&out.stdout).trim().to_owned())
+    .unwrap_or_else(|e| format!("unknown: {e:#}"))
 }
 
 /// What `program args` printed, or why it is unknown (shown in the provenance as such).
