@@ -12,6 +12,7 @@
 pub mod diff;
 pub mod evidence;
 pub mod files;
+pub mod measure;
 pub mod patterns;
 pub mod render;
 pub mod scan;
@@ -286,6 +287,7 @@ pub fn review(request: &Request<'_>) -> Result<Review, ReviewError> {
     sites.sort_by(|a, b| (&a.file, a.line, a.kind).cmp(&(&b.file, b.line, b.kind)));
     problems.sort_by(|a, b| a.file.cmp(&b.file));
     let (summary, patterns) = summarise(&sites, request.evidence);
+    suggest_measures(root, &mut sites, &patterns);
     Ok(Review {
         schema: REVIEW_SCHEMA,
         root: root.to_path_buf(),
@@ -339,6 +341,32 @@ fn read_file(root: &Path, path: &Path) -> Result<(String, String, syn::File), Pr
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The command that would measure each site whose function has a safe twin or whose
+/// operations no verdict covers (unrecognised ones included).
+fn suggest_measures(root: &Path, sites: &mut [Site], rows: &[PatternRow]) {
+    let mut crates = measure::Crates::default();
+    // Test code is not measured: a bench cannot call it.
+    let in_tests = |s: &Site| s.cfg.iter().any(|c| c == "cfg(test)");
+    for site in sites.iter_mut().filter(|s| s.callable && !in_tests(s)) {
+        let why = if site.safe_twin.is_some() {
+            measure::Why::SafeTwin
+        } else if site.operations.iter().any(|p| {
+            rows.iter()
+                .any(|r| r.pattern == *p && r.cited.has_verdict())
+        }) {
+            continue;
+        } else {
+            measure::Why::NotMeasured
+        };
+        let file = if root.is_file() {
+            root.to_path_buf()
+        } else {
+            root.join(&site.file)
+        };
+        site.measure = crates.suggest(&file, &site.item, site.safe_twin.as_deref(), why);
+    }
 }
 
 fn summarise(sites: &[Site], evidence: Option<&Evidence>) -> (Summary, Vec<PatternRow>) {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use reports::render::html::{escape, page};
 
 use crate::evidence::{Cited, FamilyVerdict};
+use crate::measure::{Measure, Why};
 use crate::{Review, Site, SiteKind};
 
 /// A verdict as one line: `pays 1.53x [1.46, 1.61]`, with a mark when the run was unreliable.
@@ -82,6 +83,20 @@ fn caught_text(cited: &Cited) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// How many functions' commands the terminal lists.
+const SHOWN_MEASURES: usize = 12;
+
+/// Why a function is worth measuring, in words.
+fn why_text(m: &Measure) -> String {
+    match m.why {
+        Why::SafeTwin => format!("safe twin `{}`", m.safe),
+        Why::NotMeasured => format!(
+            "no verdict covers it: write its safe form as `{}` first",
+            m.safe
+        ),
+    }
 }
 
 /// The summary line.
@@ -220,6 +235,24 @@ pub fn terminal(review: &Review) -> String {
             &found,
         );
     }
+    let measures = crate::measure::by_function(&review.sites);
+    if !measures.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTo measure a function's unsafe on its own (the command writes a bench target \
+             comparing it with its safe form; `ledger pair` runs it):"
+        );
+        for (locations, m) in measures.iter().take(SHOWN_MEASURES) {
+            let _ = writeln!(out, "  {} ({})\n    {}", locations.join(", "), why_text(m), m.command);
+        }
+        if measures.len() > SHOWN_MEASURES {
+            let _ = writeln!(
+                out,
+                "  and {} more functions (--json gives every site's command)",
+                measures.len() - SHOWN_MEASURES
+            );
+        }
+    }
     let _ = writeln!(out, "\n{}", summary_line(review));
     if let Some((_, line)) = agreement_line(review) {
         let _ = writeln!(out, "{line}");
@@ -339,6 +372,23 @@ pub fn html(review: &Review) -> String {
         );
     }
     body.push_str("</table></div>");
+    let measures = crate::measure::by_function(&review.sites);
+    if !measures.is_empty() {
+        body.push_str(
+            "<h2>To measure</h2><p>Each command writes a bench target comparing the function \
+             with its safe form; <code>ledger pair</code> then gives its verdict.</p><ul>",
+        );
+        for (locations, m) in &measures {
+            let _ = write!(
+                body,
+                "<li><code>{}</code> ({})<pre>{}</pre></li>",
+                escape(&locations.join(", ")),
+                escape(&why_text(m)),
+                escape(&m.command)
+            );
+        }
+        body.push_str("</ul>");
+    }
     if !review.problems.is_empty() {
         body.push_str("<h2>Problems</h2><ul class=\"problems\">");
         for p in &review.problems {

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use proc_macro2::Span;
 use syn::visit::{self, Visit};
 
+use crate::measure;
 use crate::patterns::{self, Pattern};
 use crate::site::{Site, SiteKind};
 use crate::tokens;
@@ -41,11 +42,29 @@ pub fn sites(
         statements: Vec::new(),
         current: None,
         sites: Vec::new(),
+        functions: 0,
+        trait_impls: 0,
+        callable: HashSet::new(),
     };
     scanner.visit_file(file);
+    let callable = &scanner.callable;
     for site in &mut scanner.sites {
         site.operations.sort();
         site.operations.dedup();
+        site.callable = callable.contains(&site.item);
+        site.safe_twin = site
+            .callable
+            .then(|| {
+                let (scope, name) = site.item.rsplit_once("::").unwrap_or(("", &site.item));
+                let twin = measure::twin_name(name)?;
+                let twin = if scope.is_empty() {
+                    twin
+                } else {
+                    format!("{scope}::{twin}")
+                };
+                callable.contains(&twin).then_some(twin)
+            })
+            .flatten();
     }
     scanner.sites
 }
@@ -63,6 +82,12 @@ struct Scanner<'a> {
     /// The innermost unsafe site, which the operations seen belong to.
     current: Option<usize>,
     sites: Vec<Site>,
+    /// How many functions enclose the walk.
+    functions: usize,
+    /// How many traits and trait impls enclose the walk.
+    trait_impls: usize,
+    /// The item paths of the functions a bench could call by path.
+    callable: HashSet<String>,
 }
 
 impl Scanner<'_> {
@@ -85,6 +110,9 @@ impl Scanner<'_> {
             operations: Vec::new(),
             in_macro: None,
             cfg: self.cfg.clone(),
+            callable: false,
+            safe_twin: None,
+            measure: None,
         });
         self.sites.len() - 1
     }
@@ -151,6 +179,10 @@ impl Scanner<'_> {
         walk: impl FnOnce(&mut Self),
     ) {
         self.within(sig.ident.to_string(), attrs, |this| {
+            if this.functions == 0 && this.trait_impls == 0 {
+                this.callable.insert(this.items.join("::"));
+            }
+            this.functions += 1;
             // The body of a safe fn is safe code; that of an unsafe fn belongs to its site.
             let site = sig
                 .unsafety
@@ -161,6 +193,7 @@ impl Scanner<'_> {
             walk(this);
             this.current = outer;
             this.statements = statements;
+            this.functions -= 1;
         });
     }
 
@@ -207,6 +240,8 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let name = impl_name(i);
+        let of_trait = usize::from(i.trait_.is_some());
+        self.trait_impls += of_trait;
         self.within(name, &i.attrs, |this| match i.unsafety {
             Some(keyword) => {
                 let end = i.brace_token.span.close();
@@ -227,9 +262,12 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             }
             None => visit::visit_item_impl(this, i),
         });
+        self.trait_impls -= of_trait;
     }
 
     fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
+        // A trait's provided methods are called through an implementing type, not by path.
+        self.trait_impls += 1;
         self.within(i.ident.to_string(), &i.attrs, |this| {
             if let Some(keyword) = i.unsafety {
                 let end = i.brace_token.span.close();
@@ -237,6 +275,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
             }
             visit::visit_item_trait(this, i);
         });
+        self.trait_impls -= 1;
     }
 
     fn visit_item_foreign_mod(&mut self, i: &'ast syn::ItemForeignMod) {

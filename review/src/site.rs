@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::measure::Measure;
 use crate::patterns::Pattern;
 
 /// The five kinds of unsafe site the review counts.
@@ -66,6 +67,15 @@ pub struct Site {
     /// The `#[cfg(...)]` conditions of the items and modules around it: compiled only when
     /// they hold, reviewed regardless.
     pub cfg: Vec<String>,
+    /// Whether the enclosing function is one a bench could call by its path (not nested in
+    /// another function, not a trait impl's method).
+    #[serde(skip)]
+    pub callable: bool,
+    /// The enclosing function's safe twin in the same scope (`decode` for `decode_unchecked`),
+    /// as an item path like `item`'s.
+    pub safe_twin: Option<String>,
+    /// How to measure this site on its own, when it has a safe twin or no verdict covers it.
+    pub measure: Option<Measure>,
 }
 
 /// A file the review could not read or parse; the others are still reviewed.

@@ -310,6 +310,76 @@ fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
     assert!(Evidence::read(&other).is_err());
 }
 
+#[test]
+fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them() {
+    let root = fixture("twins");
+    let manifest = root.join("Cargo.toml").canonicalize().expect("the fixture");
+    let measure = |r: &Review, item: &str| {
+        let sites: Vec<&Site> = r.sites.iter().filter(|s| s.item == item).collect();
+        assert!(!sites.is_empty(), "no site in {item}: {:#?}", r.sites);
+        sites[0].measure.clone()
+    };
+    let r = run(&root, None, None);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+
+    // A free function and a method, each beside its twin; every site of the function gets it.
+    for (item, safe, unchecked) in [
+        ("sum_unchecked", "twin_crate::sum", "twin_crate::sum_unchecked"),
+        (
+            "Reader::get_unchecked",
+            "twin_crate::codec::Reader::get",
+            "twin_crate::codec::Reader::get_unchecked",
+        ),
+    ] {
+        let m = measure(&r, item).expect("a twin's command");
+        assert_eq!(m.why, review::measure::Why::SafeTwin);
+        assert_eq!((m.safe.as_str(), m.unchecked.as_str()), (safe, unchecked));
+        let name = item.rsplit("::").next().expect("a name");
+        assert_eq!(
+            m.command,
+            format!(
+                "ledger pair init --manifest-path {} --name {name} --safe {safe} --unsafe \
+                 {unchecked}",
+                manifest.display()
+            )
+        );
+    }
+    let both: Vec<&Site> = r.sites.iter().filter(|s| s.item == "sum_unchecked").collect();
+    assert_eq!(both.len(), 2, "the unsafe fn and its block");
+    assert!(both.iter().all(|s| s.measure == both[0].measure));
+
+    // No evidence: nothing is covered, so a function without a twin is named with a safe form
+    // to write. A nested function and trait methods cannot be called by path: no command.
+    let text = measure(&r, "text").expect("unmeasured without evidence");
+    assert_eq!(text.why, review::measure::Why::NotMeasured);
+    assert_eq!(text.safe, "twin_crate::text_safe");
+    assert_eq!(measure(&r, "outer::inner_unchecked"), None);
+    assert_eq!(measure(&r, "Peek::peek_unchecked"), None);
+    assert_eq!(measure(&r, "tests::reads"), None, "test code is not benched");
+    let terminal = review::render::terminal(&r);
+    assert!(
+        terminal.contains("safe twin `twin_crate::sum`") && terminal.contains(&text.command),
+        "{terminal}"
+    );
+    assert!(review::render::html(&r).contains("<h2>To measure</h2>"));
+
+    // With a verdict for its pattern, `text` is covered; the twins are still named.
+    let results =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/tests/fixtures/x86_64-fixture");
+    let site = tempdir("twins-site");
+    reports::build(&[results], None, &site).expect("the fixture site builds");
+    let evidence = Evidence::read(&site.join("ledger.json")).expect("the site's evidence");
+    let r = run(&root, None, Some(&evidence));
+    assert_eq!(measure(&r, "text"), None);
+    assert!(measure(&r, "sum_unchecked").is_some());
+
+    // A file outside any crate's library gets no command.
+    let lone = tempdir("lone");
+    std::fs::copy(root.join("src/lib.rs"), lone.0.join("lib.rs")).expect("copy");
+    let r = run(&lone.0, None, None);
+    assert!(r.sites.iter().all(|s| s.measure.is_none()), "{:#?}", r.sites);
+}
+
 /// The crates Cargo downloaded for this workspace: the tree count must agree with the token
 /// count on code nobody here wrote.
 #[test]
