@@ -221,3 +221,57 @@ fn main() -> std::process::ExitCode {{
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn init_writes_a_bench_that_runs_as_written() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = user_crate("init", &[], false);
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "pub fn sum(v: &[u8]) -> u64 {
+    v.iter().map(|&b| u64::from(b)).sum()
+}
+
+pub fn sum_raw(v: &[u8]) -> u64 {
+    let mut total = 0;
+    for i in 0..v.len() {
+        // SAFETY: i < v.len().
+        total += u64::from(unsafe { *v.as_ptr().add(i) });
+    }
+    total
+}
+",
+    )
+    .expect("lib.rs");
+    let init = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ledger"))
+            .args(["pair", "init", "--manifest-path"])
+            .arg(&dir)
+            .args(["--name", "sums", "--safe", "pair_test_init::sum"])
+            .args(["--unsafe", "pair_test_init::sum_raw"])
+            .args(extra)
+            .output()
+            .expect("ledger runs")
+    };
+    let out = init(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        toml.contains("unsafe-ledger-pair") && toml.contains("name = \"sums\""),
+        "{toml}"
+    );
+    let again = init(&[]);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("exists already"), "{}", text(&again));
+
+    // The bench as written runs: its check inputs agree and the verdict is printed.
+    let out = ledger_pair(&dir, "sums", &["--one-layout"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("sums: every implementation agrees on 64KiB, empty, small"),
+        "{said}"
+    );
+    assert!(said.lines().any(|l| l.starts_with("sums: ")), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,8 +16,8 @@ pub(crate) enum Mode {
     /// Print the catalog of the declared comparisons (`--ledger-catalog`), for `ledger pair`.
     Catalog,
     /// Check that every implementation agrees with the reference (`--ledger-check`), on every
-    /// input or only the first of each comparison (`--first-input`, for Miri).
-    Check { first_input: bool },
+    /// input or only on the check inputs (`--small`, for Miri).
+    Check { small: bool },
     /// Be one process of a run (`--ledger-child`).
     Child(ChildArgs),
     /// Print the usage (`--help`).
@@ -70,7 +70,7 @@ Options:
   --layout-binary FILE  a build of this target in its own code layout (repeatable)
   --comparison NAME     run only this comparison (repeatable)
   --ledger-check        only check that every implementation agrees on every input
-  --first-input         with --ledger-check: only the first input of each comparison
+  --small               with --ledger-check: only the inputs declared with .check_input (Miri)
   --ledger-catalog      print the declared comparisons as JSON";
 
 const DEFAULT_LOOKS: &[usize] = &[4, 6, 9, 13, 19, 27];
@@ -90,7 +90,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
         layouts: Vec::new(),
         comparisons: Vec::new(),
     };
-    let mut first_input = false;
+    let mut small = false;
     let (mut phase, mut process, mut layout) = (None, None, None);
     let (mut screens, mut confirms) = (Vec::new(), Vec::new());
     while let Some(arg) = args.next() {
@@ -101,7 +101,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
             "--ledger-catalog" => mode = "catalog",
             "--ledger-check" => mode = "check",
             "--ledger-child" => mode = "child",
-            "--first-input" => first_input = true,
+            "--small" => small = true,
             "--quick" => {
                 run.screen = 2;
                 run.looks = Looks::new(QUICK_LOOKS)?;
@@ -142,7 +142,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
     }
     Ok(match mode {
         "catalog" => Mode::Catalog,
-        "check" => Mode::Check { first_input },
+        "check" => Mode::Check { small },
         "child" => Mode::Child(ChildArgs {
             out: run.out.ok_or("--ledger-child needs --out")?,
             rounds: run.rounds,

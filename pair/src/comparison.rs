@@ -133,6 +133,8 @@ pub(crate) struct Agreement<O> {
 pub struct Comparison<I, O> {
     pub(crate) name: String,
     pub(crate) inputs: Vec<InputMaker<I>>,
+    /// Inputs only checked, never timed: edge cases, and what `--miri` runs on.
+    pub(crate) checks: Vec<InputMaker<I>>,
     pub(crate) implementations: Vec<Implementation<I, O>>,
     pub(crate) headline: Option<String>,
     pub(crate) agreement: Agreement<O>,
@@ -165,6 +167,7 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
         Self {
             name: name.to_owned(),
             inputs: Vec::new(),
+            checks: Vec::new(),
             implementations: Vec::new(),
             headline: None,
             agreement: Agreement {
@@ -206,6 +209,18 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
                     .map(&decode)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))
             }),
+        });
+        self
+    }
+
+    /// An input the agreement check runs on and nothing times: an edge case, or a small input
+    /// for `ledger pair --miri`, which checks only these under Miri (it runs code about a
+    /// thousand times slower than a native build, so inputs of a few hundred bytes suit it).
+    pub fn check_input(mut self, name: &str, make: impl Fn() -> I + 'static) -> Self {
+        self.name_input(name);
+        self.checks.push(InputMaker {
+            name: name.to_owned(),
+            make: Box::new(move || Ok(make())),
         });
         self
     }
@@ -277,7 +292,12 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
                 "input name `{name}`: must be non-empty, without `/` `,` `=`"
             ));
         }
-        if self.inputs.iter().any(|i| i.name == name) {
+        if self
+            .inputs
+            .iter()
+            .chain(&self.checks)
+            .any(|i| i.name == name)
+        {
             self.mistakes
                 .push(format!("input `{name}` is declared twice"));
         }

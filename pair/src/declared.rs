@@ -11,7 +11,7 @@ use protocol::writer::Writer;
 use wire::catalog::{FamilyEntry, InputEntry, VariantEntry, VariantKind};
 use wire::rounds::{Arm, CaseHeader, Pair, Role};
 
-use crate::comparison::{Comparison, Implementation, Side};
+use crate::comparison::{Comparison, Implementation, InputMaker, Side};
 
 /// The name of the A/A control arm: the reference through a second copy of the batch loop.
 pub(crate) const COPY_ARM: &str = "reference-copy";
@@ -26,9 +26,9 @@ pub(crate) trait Declared {
     fn mistakes(&self) -> Vec<String>;
     /// Its catalog entry: the protocol reads the rounds with it, the report describes it.
     fn entry(&self) -> FamilyEntry;
-    /// Makes each input (all of them, or only the first) and checks every implementation
-    /// against the reference on it; returns the inputs checked.
-    fn check(&self, only_first: bool) -> Result<Vec<String>, String>;
+    /// Makes each input (every one, or only the check inputs with `small`) and checks every
+    /// implementation against the reference on it; returns the inputs checked.
+    fn check(&self, small: bool) -> Result<Vec<String>, String>;
     /// Times one process's arms: in screening every implementation at every input, in
     /// confirmation the pair, the reference and both controls at the headline input.
     /// Returns the cases measured.
@@ -55,10 +55,9 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
             .or_else(|| self.inputs.first().map(|i| i.name.as_str()))
     }
 
-    /// Makes the input named `name`, checks the preconditions of every implementation and
-    /// that every implementation returns what the reference returns.
-    fn checked_input(&self, index: usize) -> Result<I, String> {
-        let maker = &self.inputs[index];
+    /// Makes an input, checks the preconditions of every implementation and that every
+    /// implementation returns what the reference returns.
+    fn checked_input(&self, maker: &InputMaker<I>) -> Result<I, String> {
         let input = quietly(|| (maker.make)())
             .map_err(|panic| format!("making input `{}` panicked: {panic}", maker.name))?
             .map_err(|why| format!("input `{}`: {why}", maker.name))?;
@@ -181,13 +180,20 @@ impl<I: 'static, O: Debug + 'static> Declared for Comparison<I, O> {
         }
     }
 
-    fn check(&self, only_first: bool) -> Result<Vec<String>, String> {
-        let count = if only_first { 1 } else { self.inputs.len() };
-        (0..count.min(self.inputs.len()))
-            .map(|index| {
-                self.checked_input(index)
-                    .map(|_| self.inputs[index].name.clone())
-            })
+    fn check(&self, small: bool) -> Result<Vec<String>, String> {
+        if small && self.checks.is_empty() {
+            return Err(format!(
+                "{}: no check input to run under Miri: declare small ones with \
+                 `.check_input(name, make)` (Miri runs code about a thousand times slower than \
+                 a native build)",
+                self.name
+            ));
+        }
+        let timed = if small { &[][..] } else { &self.inputs[..] };
+        timed
+            .iter()
+            .chain(&self.checks)
+            .map(|maker| self.checked_input(maker).map(|_| maker.name.clone()))
             .collect::<Result<_, _>>()
             .map_err(|why| format!("{}: {why}", self.name))
     }
@@ -201,12 +207,12 @@ impl<I: 'static, O: Debug + 'static> Declared for Comparison<I, O> {
         let mut cases = 0;
         let reference = self.reference().ok_or("no safe implementation")?;
         let headline = self.headline_name().unwrap_or_default();
-        for (index, maker) in self.inputs.iter().enumerate() {
+        for maker in &self.inputs {
             if pair.is_some() && maker.name != headline {
                 continue;
             }
             let input = self
-                .checked_input(index)
+                .checked_input(maker)
                 .map_err(|why| format!("{}: {why}", self.name))?;
             let mut placement = Placement::new(timing.seed, &self.name, &maker.name);
             let mut benches = Vec::new();
@@ -310,7 +316,15 @@ mod tests {
         let c = declared().safe("iter", sum).unchecked("again", sum);
         assert!(c.mistakes().is_empty());
         assert_eq!(c.check(false), Ok(vec!["three".into(), "four".into()]));
-        assert_eq!(c.check(true), Ok(vec!["three".into()]));
+        let error = c.check(true).err().unwrap_or_default();
+        assert!(error.contains("no check input"), "{error}");
+        let c = c.check_input("empty", Vec::new);
+        assert_eq!(
+            c.check(false),
+            Ok(vec!["three".into(), "four".into(), "empty".into()])
+        );
+        assert_eq!(c.check(true), Ok(vec!["empty".into()]));
+        assert_eq!(c.entry().inputs.len(), 2, "check inputs are never timed");
         let entry = c.entry();
         assert_eq!(
             (entry.reference.as_str(), entry.headline.name.as_str()),

@@ -60,7 +60,7 @@ impl Comparisons {
                 Ok(())
             }
             Mode::Catalog => self.catalog(),
-            Mode::Check { first_input } => self.declared().and_then(|d| check(&d, first_input)),
+            Mode::Check { small } => self.declared().and_then(|d| check(&d, small)),
             Mode::Child(child) => self.declared().and_then(|d| run_child(&d, &child)),
             Mode::Run(run) => self.declared().and_then(|d| run_parent(&d, &run)),
         };
@@ -117,9 +117,9 @@ fn catalog_of(declared: &[&dyn Declared]) -> Catalog {
     }
 }
 
-fn check(declared: &[&dyn Declared], first_input: bool) -> Result<(), String> {
+fn check(declared: &[&dyn Declared], small: bool) -> Result<(), String> {
     for d in declared {
-        let inputs = d.check(first_input)?;
+        let inputs = d.check(small)?;
         eprintln!(
             "{}: every implementation agrees on {}",
             d.name(),

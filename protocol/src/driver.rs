@@ -104,10 +104,10 @@ pub fn drive(
         .collect();
     for process in 0..plan.screen {
         progress(format!(
-            "screen: process {} of {}, {} families, {:.0?} elapsed",
+            "screen: process {} of {}, {}, {:.0?} elapsed",
             process + 1,
             plan.screen,
-            everyone.len(),
+            count_families(everyone.len()),
             started.elapsed()
         ));
         launcher.launch(Phase::Screen, process, &everyone)?;
@@ -146,10 +146,10 @@ pub fn drive(
             .collect();
         while done < look {
             progress(format!(
-                "confirm: process {} (look at {look}, cap {}), {} families open, {:.0?} elapsed",
+                "confirm: process {} (look at {look}, cap {}), {} open, {:.0?} elapsed",
                 done + 1,
                 plan.looks.cap(),
-                work.len(),
+                count_families(work.len()),
                 started.elapsed()
             ));
             launcher.launch(Phase::Confirm, done, &work)?;
@@ -202,4 +202,13 @@ pub fn drive(
         started.elapsed()
     ));
     Ok(outcomes)
+}
+
+/// `1 family`, `3 families`.
+fn count_families(n: usize) -> String {
+    if n == 1 {
+        "1 family".to_owned()
+    } else {
+        format!("{n} families")
+    }
 }

@@ -14,6 +14,8 @@
 //! with an unknown spread each look's interval takes the t quantile at the same nominal level
 //! (the "significance level" approach); simulations check the coverage this gives.
 
+use std::sync::OnceLock;
+
 use crate::interval::{t_quantile, z_quantile};
 
 /// The chance that any look's interval misses: 5%.
@@ -28,11 +30,20 @@ const STEPS_PER_SD: f64 = 8.0;
 
 /// The looks of a confirmation: the process counts after which the rule is read, the last
 /// being the cap.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Looks {
     at: Vec<usize>,
-    /// The two-sided nominal level every look's interval uses.
-    nominal: f64,
+    /// The two-sided nominal level every look's interval uses, computed when first asked for:
+    /// the boundary's integration costs tens of milliseconds, which every process that only
+    /// parses its looks (and a check under Miri) would otherwise pay.
+    nominal: OnceLock<f64>,
+}
+
+/// Looks are the same when they are at the same process counts; the level follows from them.
+impl PartialEq for Looks {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
 }
 
 impl Looks {
@@ -51,11 +62,9 @@ impl Looks {
         if at.windows(2).any(|w| w[1] <= w[0]) {
             return Err(format!("the looks {at:?} do not increase"));
         }
-        let info: Vec<f64> = at.iter().map(|&n| n as f64).collect();
-        let c = pocock(&info, ALPHA);
         Ok(Self {
             at: at.to_vec(),
-            nominal: 2.0 * (1.0 - crate::interval::z_cdf(c)),
+            nominal: OnceLock::new(),
         })
     }
 
@@ -86,7 +95,10 @@ impl Looks {
     /// The two-sided nominal level of each look's interval (below [`ALPHA`] with more than one
     /// look).
     pub fn nominal(&self) -> f64 {
-        self.nominal
+        *self.nominal.get_or_init(|| {
+            let info: Vec<f64> = self.at.iter().map(|&n| n as f64).collect();
+            2.0 * (1.0 - crate::interval::z_cdf(pocock(&info, ALPHA)))
+        })
     }
 
     /// The interval's half-width in standard errors with `processes` processes: the t quantile
@@ -95,7 +107,7 @@ impl Looks {
         if processes < 2 {
             return f64::INFINITY;
         }
-        t_quantile(processes - 1, 1.0 - self.nominal / 2.0)
+        t_quantile(processes - 1, 1.0 - self.nominal() / 2.0)
     }
 }
 

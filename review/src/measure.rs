@@ -134,7 +134,11 @@ impl Crates {
         let path = |last: &str| {
             let mut p = vec![place.library.clone()];
             p.extend(place.module.iter().cloned());
-            p.extend(segments[..segments.len() - 1].iter().map(|s| (*s).to_owned()));
+            p.extend(
+                segments[..segments.len() - 1]
+                    .iter()
+                    .map(|s| (*s).to_owned()),
+            );
             p.push(last.to_owned());
             p.join("::")
         };

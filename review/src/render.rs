@@ -243,7 +243,13 @@ pub fn terminal(review: &Review) -> String {
              comparing it with its safe form; `ledger pair` runs it):"
         );
         for (locations, m) in measures.iter().take(SHOWN_MEASURES) {
-            let _ = writeln!(out, "  {} ({})\n    {}", locations.join(", "), why_text(m), m.command);
+            let _ = writeln!(
+                out,
+                "  {} ({})\n    {}",
+                locations.join(", "),
+                why_text(m),
+                m.command
+            );
         }
         if measures.len() > SHOWN_MEASURES {
             let _ = writeln!(

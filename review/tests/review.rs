@@ -324,7 +324,11 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
 
     // A free function and a method, each beside its twin; every site of the function gets it.
     for (item, safe, unchecked) in [
-        ("sum_unchecked", "twin_crate::sum", "twin_crate::sum_unchecked"),
+        (
+            "sum_unchecked",
+            "twin_crate::sum",
+            "twin_crate::sum_unchecked",
+        ),
         (
             "Reader::get_unchecked",
             "twin_crate::codec::Reader::get",
@@ -344,7 +348,11 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
             )
         );
     }
-    let both: Vec<&Site> = r.sites.iter().filter(|s| s.item == "sum_unchecked").collect();
+    let both: Vec<&Site> = r
+        .sites
+        .iter()
+        .filter(|s| s.item == "sum_unchecked")
+        .collect();
     assert_eq!(both.len(), 2, "the unsafe fn and its block");
     assert!(both.iter().all(|s| s.measure == both[0].measure));
 
@@ -355,7 +363,11 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
     assert_eq!(text.safe, "twin_crate::text_safe");
     assert_eq!(measure(&r, "outer::inner_unchecked"), None);
     assert_eq!(measure(&r, "Peek::peek_unchecked"), None);
-    assert_eq!(measure(&r, "tests::reads"), None, "test code is not benched");
+    assert_eq!(
+        measure(&r, "tests::reads"),
+        None,
+        "test code is not benched"
+    );
     let terminal = review::render::terminal(&r);
     assert!(
         terminal.contains("safe twin `twin_crate::sum`") && terminal.contains(&text.command),
@@ -377,7 +389,11 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
     let lone = tempdir("lone");
     std::fs::copy(root.join("src/lib.rs"), lone.0.join("lib.rs")).expect("copy");
     let r = run(&lone.0, None, None);
-    assert!(r.sites.iter().all(|s| s.measure.is_none()), "{:#?}", r.sites);
+    assert!(
+        r.sites.iter().all(|s| s.measure.is_none()),
+        "{:#?}",
+        r.sites
+    );
 }
 
 /// The crates Cargo downloaded for this workspace: the tree count must agree with the token

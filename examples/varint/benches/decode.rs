@@ -34,6 +34,17 @@ fn main() -> std::process::ExitCode {
                 })
                 // Only one-byte numbers: the loop's branch is always predicted.
                 .input("small-64k", || stream(65_536, |_| 7))
+                // Checked, never timed, and what `ledger pair --miri` runs: every length from
+                // 1 to 10 bytes at its edges, and an empty stream.
+                .check_input("edges", || {
+                    let mut bytes = Vec::new();
+                    for width in [1, 7, 8, 14, 15, 63, 64] {
+                        encode(u64::MAX >> (64 - width), &mut bytes);
+                        encode(1 << (width - 1), &mut bytes);
+                    }
+                    bytes
+                })
+                .check_input("empty", Vec::new)
                 .baseline("index", |bytes: &Vec<u8>| decode(bytes))
                 .safe("split_inclusive", |bytes: &Vec<u8>| decode_split(bytes))
                 .unchecked("raw_pointer", |bytes: &Vec<u8>| {

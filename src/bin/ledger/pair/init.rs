@@ -124,6 +124,10 @@ fn main() -> std::process::ExitCode {{
                 // every implementation must be equal on each (`Comparison::comparing` takes
                 // another test).
                 .input("64KiB", || vec![0u8; 64 * 1024])
+                // Checked but never timed, and all `ledger pair --miri` runs under Miri (about
+                // a thousand times slower than native code): small inputs and edge cases.
+                .check_input("empty", Vec::new)
+                .check_input("small", || vec![1u8; 100])
                 .safe("{safe_name}", |input| {safe}(input))
                 // If it is an `unsafe fn`, call it in an `unsafe` block and declare below what
                 // it needs of its input: `.requires("what", |input| check)`. It is then called

@@ -7,6 +7,7 @@
 
 mod init;
 mod layouts;
+mod miri;
 mod target;
 
 use std::path::PathBuf;
@@ -56,6 +57,11 @@ struct RunArgs {
     /// Run every process on one build, without relinking it in other link orders.
     #[arg(long)]
     one_layout: bool,
+    /// First run the agreement check under Miri (Stacked and Tree Borrows, nightly) on each
+    /// comparison's check inputs (`.check_input`); a finding stops the run, a clean check is
+    /// shown on the site. The user's MIRIFLAGS are kept.
+    #[arg(long)]
+    miri: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -86,6 +92,13 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
     let catalog = target::handshake(&program)?;
     let names: Vec<&str> = catalog.families.iter().map(|f| f.name.as_str()).collect();
     eprintln!("==> comparisons: {}", names.join(", "));
+    // Soundness first: nothing is timed, and no layout built, for code Miri finds at fault.
+    let soundness = if args.miri {
+        std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", shown(&out)))?;
+        Some(miri::check(&found, &catalog, &out)?)
+    } else {
+        None
+    };
     let plan = if args.quick {
         (2, protocol::sequential::Looks::new(&[4, 6, 9, 13, 19]))
     } else {
@@ -137,7 +150,7 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     let site = out.join("site");
-    let built = reports::build(std::slice::from_ref(&results), None, &site)?;
+    let built = reports::build(std::slice::from_ref(&results), soundness.as_deref(), &site)?;
     eprintln!(
         "==> {} ({} files) and {} in {:.0?}",
         shown(&site.join("index.html")),

@@ -5,7 +5,7 @@
 //! finding: a finding is then charged to what caused it, and nothing after it goes unchecked.
 //! `scripts/soundness.sh` installs the nightly toolchain, Miri and rust-src first.
 
-mod checkers;
+pub mod checkers;
 mod fuzzing;
 mod hazards;
 mod variants;
