@@ -35,8 +35,9 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# The codegen tests disassemble the test build with objdump (GNU binutils).
-ensure_apt objdump=binutils
+# The codegen tests disassemble the test build with objdump (GNU binutils); the own-pair test
+# counts instructions under callgrind (valgrind).
+ensure_apt objdump=binutils valgrind=valgrind
 step "cargo test (all crates, all tests)"
 cargo test --workspace --locked
 

@@ -98,7 +98,7 @@ fn main() -> std::process::ExitCode {{
 "
     );
     let dir = user_crate("planted", &[("planted", &source)], true);
-    let out = ledger_pair(&dir, "planted", &[]);
+    let out = ledger_pair(&dir, "planted", &["--instructions", "--codegen"]);
     let said = text(&out);
     assert!(out.status.success(), "{said}");
     let verdict = said
@@ -118,6 +118,52 @@ fn main() -> std::process::ExitCode {{
         "ledger.json names the comparison"
     );
     assert!(dir.join("out/site/index.html").is_file());
+
+    // Counted under callgrind, the side that works twice executes twice the instructions.
+    let results = std::fs::read_dir(dir.join("out/results"))
+        .expect("a results directory")
+        .next()
+        .expect("one run")
+        .expect("readable")
+        .path();
+    let counts = std::fs::read_to_string(results.join("instructions/x86_64-callgrind.json"))
+        .expect("the counts");
+    let counts: serde_json::Value = serde_json::from_str(&counts).expect("counts parse");
+    let per_call = |variant: &str| {
+        counts["counts"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|c| c["variant"] == variant)
+            .and_then(|c| c["per_call"].as_f64())
+            .unwrap_or_else(|| panic!("no count of {variant}: {counts}"))
+    };
+    let ratio = per_call("twice") / per_call("once");
+    assert!(
+        (1.9..2.1).contains(&ratio),
+        "twice/once = {ratio}: {counts}"
+    );
+
+    // The code each side's call enters was found and read: the chain's `acc >> 7`, in both.
+    let code = std::fs::read_to_string(results.join("codegen/x86_64.json")).expect("codegen");
+    let code: serde_json::Value = serde_json::from_str(&code).expect("codegen parses");
+    let entries = code["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2, "{code}");
+    for entry in entries {
+        assert!(entry["missing"].is_null(), "{entry}");
+        let shifts = entry["functions"]
+            .as_array()
+            .expect("functions")
+            .iter()
+            .flat_map(|f| f["instructions"].as_array().cloned().unwrap_or_default())
+            .filter(|i| {
+                i["asm"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("shr") && a.contains("$0x7,"))
+            })
+            .count();
+        assert!(shifts > 0, "no `acc >> 7` of the chain in {entry}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -15,11 +15,21 @@ pub(crate) enum Mode {
     Run(RunArgs),
     /// Print the catalog of the declared comparisons (`--ledger-catalog`), for `ledger pair`.
     Catalog,
+    /// Print where each implementation's timed calls enter (`--ledger-entries`), for `ledger
+    /// pair --codegen`.
+    Entries,
     /// Check that every implementation agrees with the reference (`--ledger-check`), on every
     /// input or only on the check inputs (`--small`, for Miri).
     Check { small: bool },
     /// Be one process of a run (`--ledger-child`).
     Child(ChildArgs),
+    /// Call one implementation `calls` times on the headline input (`--ledger-calls`), for
+    /// `ledger pair --instructions` to count under callgrind.
+    Calls {
+        comparison: String,
+        implementation: String,
+        calls: u64,
+    },
     /// Print the usage (`--help`).
     Help,
 }
@@ -71,7 +81,10 @@ Options:
   --comparison NAME     run only this comparison (repeatable)
   --ledger-check        only check that every implementation agrees on every input
   --small               with --ledger-check: only the inputs declared with .check_input (Miri)
-  --ledger-catalog      print the declared comparisons as JSON";
+  --ledger-catalog      print the declared comparisons as JSON
+  --ledger-entries      print where each implementation's timed calls enter (JSON)
+  --ledger-calls N      call --implementation NAME of --comparison NAME N times on the headline
+                        input (what `ledger pair --instructions` counts)";
 
 const DEFAULT_LOOKS: &[usize] = &[4, 6, 9, 13, 19, 27];
 const QUICK_LOOKS: &[usize] = &[4, 6, 9, 13, 19];
@@ -91,6 +104,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
         comparisons: Vec::new(),
     };
     let mut small = false;
+    let (mut calls, mut implementation) = (None, None);
     let (mut phase, mut process, mut layout) = (None, None, None);
     let (mut screens, mut confirms) = (Vec::new(), Vec::new());
     while let Some(arg) = args.next() {
@@ -99,9 +113,15 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
             "--bench" => {}
             "--help" | "-h" => return Ok(Mode::Help),
             "--ledger-catalog" => mode = "catalog",
+            "--ledger-entries" => mode = "entries",
             "--ledger-check" => mode = "check",
             "--ledger-child" => mode = "child",
             "--small" => small = true,
+            "--ledger-calls" => {
+                mode = "calls";
+                calls = Some(number(&arg, &value()?)?);
+            }
+            "--implementation" => implementation = Some(value()?),
             "--quick" => {
                 run.screen = 2;
                 run.looks = Looks::new(QUICK_LOOKS)?;
@@ -142,7 +162,18 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
     }
     Ok(match mode {
         "catalog" => Mode::Catalog,
+        "entries" => Mode::Entries,
         "check" => Mode::Check { small },
+        "calls" => {
+            let [comparison] = &run.comparisons[..] else {
+                return Err("--ledger-calls needs exactly one --comparison NAME".to_owned());
+            };
+            Mode::Calls {
+                comparison: comparison.clone(),
+                implementation: implementation.ok_or("--ledger-calls needs --implementation")?,
+                calls: calls.unwrap_or(1),
+            }
+        }
         "child" => Mode::Child(ChildArgs {
             out: run.out.ok_or("--ledger-child needs --out")?,
             rounds: run.rounds,

@@ -50,6 +50,8 @@ pub(crate) trait Calls<I, O> {
     fn batch<'a>(&'a self, input: &'a I) -> Box<dyn FnMut(u64) + 'a>;
     /// The same `n` calls through a second copy of the batch loop, at another address.
     fn copy<'a>(&'a self, input: &'a I) -> Box<dyn FnMut(u64) + 'a>;
+    /// The address of the batch loop's code: where the timed calls enter.
+    fn entry(&self) -> usize;
 }
 
 /// A user's function, kept with its concrete type so that each batch loop is compiled for it
@@ -59,7 +61,7 @@ struct Function<F>(F);
 
 impl<I, O, F: Fn(&I) -> O> Calls<I, O> for Function<F> {
     fn once(&self, input: &I) -> O {
-        (self.0)(input)
+        once(&self.0, input)
     }
 
     fn batch<'a>(&'a self, input: &'a I) -> Box<dyn FnMut(u64) + 'a> {
@@ -69,6 +71,29 @@ impl<I, O, F: Fn(&I) -> O> Calls<I, O> for Function<F> {
     fn copy<'a>(&'a self, input: &'a I) -> Box<dyn FnMut(u64) + 'a> {
         Box::new(move |n| calls_again(&self.0, input, n))
     }
+
+    fn entry(&self) -> usize {
+        once::<I, O, F> as fn(&F, &I) -> O as usize
+    }
+}
+
+/// A function whose only use is its address, which the entry points are measured from. It
+/// returns a constant of its own, so no other function is identical to it and merged with it.
+#[inline(never)]
+pub(crate) fn anchor() -> u64 {
+    black_box(0x9a1e_d0c5)
+}
+
+/// [`anchor`]'s demangled symbol in a listing of the bench target.
+pub(crate) const ANCHOR: &str = "ledger_pair::comparison::anchor";
+
+/// One call, compiled apart: the agreement check's, and where the codegen reading enters. The
+/// batch loop keeps a callee in another crate in a register, which a reading of direct calls
+/// cannot follow; this instance calls it as the user's code would (and holds the user's code
+/// itself where the compiler inlines it).
+#[inline(never)]
+fn once<I, O, F: Fn(&I) -> O>(f: &F, input: &I) -> O {
+    f(input)
 }
 
 /// `n` calls, each on an input the optimiser cannot see through and with an output it must

@@ -9,6 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use protocol::engine::{Bench, Placement, Timing, measure_case};
 use protocol::writer::Writer;
 use wire::catalog::{FamilyEntry, InputEntry, VariantEntry, VariantKind};
+use wire::codegen::EntryPoint;
 use wire::rounds::{Arm, CaseHeader, Pair, Role};
 
 use crate::comparison::{Comparison, Implementation, InputMaker, Side};
@@ -29,6 +30,10 @@ pub(crate) trait Declared {
     /// Makes each input (every one, or only the check inputs with `small`) and checks every
     /// implementation against the reference on it; returns the inputs checked.
     fn check(&self, small: bool) -> Result<Vec<String>, String>;
+    /// Where each implementation's timed calls enter, from the anchor at `anchor_at`.
+    fn entries(&self, anchor_at: usize) -> Vec<EntryPoint>;
+    /// Calls `implementation` `calls` times on the headline input (made and checked first).
+    fn call(&self, implementation: &str, calls: u64) -> Result<(), String>;
     /// Times one process's arms: in screening every implementation at every input, in
     /// confirmation the pair, the reference and both controls at the headline input.
     /// Returns the cases measured.
@@ -196,6 +201,41 @@ impl<I: 'static, O: Debug + 'static> Declared for Comparison<I, O> {
             .map(|maker| self.checked_input(maker).map(|_| maker.name.clone()))
             .collect::<Result<_, _>>()
             .map_err(|why| format!("{}: {why}", self.name))
+    }
+
+    fn entries(&self, anchor_at: usize) -> Vec<EntryPoint> {
+        let headline = self.headline_name().unwrap_or_default();
+        self.implementations
+            .iter()
+            .map(|i| EntryPoint {
+                family: self.name.clone(),
+                variant: i.name.clone(),
+                input: headline.to_owned(),
+                offset: Some(i.calls.entry().wrapping_sub(anchor_at) as isize as i64),
+                refused: None,
+            })
+            .collect()
+    }
+
+    fn call(&self, implementation: &str, calls: u64) -> Result<(), String> {
+        let named = self
+            .implementations
+            .iter()
+            .find(|i| i.name == implementation)
+            .ok_or_else(|| format!("{}: no implementation `{implementation}`", self.name))?;
+        let headline = self.headline_name().unwrap_or_default();
+        let maker = self
+            .inputs
+            .iter()
+            .find(|i| i.name == headline)
+            .ok_or_else(|| format!("{}: no headline input", self.name))?;
+        let input = self
+            .checked_input(maker)
+            .map_err(|why| format!("{}: {why}", self.name))?;
+        for _ in 0..calls {
+            std::hint::black_box(named.calls.once(std::hint::black_box(&input)));
+        }
+        Ok(())
     }
 
     fn measure(

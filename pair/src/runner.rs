@@ -14,6 +14,7 @@ use protocol::rule::{Call, processes_needed};
 use protocol::spawn::{Spawner, clock_seed, parse_confirm};
 use protocol::writer::Writer;
 use wire::catalog::{CATALOG_SCHEMA, Catalog};
+use wire::codegen::EntryPoints;
 use wire::rounds::{Line, Pair, Phase, ProcessEnd, ProcessHeader, ROUNDS_SCHEMA};
 
 use crate::args::{self, ChildArgs, Mode, RunArgs};
@@ -60,8 +61,18 @@ impl Comparisons {
                 Ok(())
             }
             Mode::Catalog => self.catalog(),
+            Mode::Entries => self.declared().and_then(|d| entries(&d)),
             Mode::Check { small } => self.declared().and_then(|d| check(&d, small)),
             Mode::Child(child) => self.declared().and_then(|d| run_child(&d, &child)),
+            Mode::Calls {
+                comparison,
+                implementation,
+                calls,
+            } => self.declared().and_then(|d| {
+                selected(&d, std::slice::from_ref(&comparison))?
+                    .iter()
+                    .try_for_each(|c| c.call(&implementation, calls))
+            }),
             Mode::Run(run) => self.declared().and_then(|d| run_parent(&d, &run)),
         };
         match done {
@@ -108,6 +119,20 @@ impl Comparisons {
         println!("{listing}");
         Ok(())
     }
+}
+
+/// Prints the entry points of every implementation, as `ledger codegen --entries` prints the
+/// workbench's.
+fn entries(declared: &[&dyn Declared]) -> Result<(), String> {
+    let anchor_at = crate::comparison::anchor as fn() -> u64 as usize;
+    let points = EntryPoints {
+        arch: std::env::consts::ARCH.to_owned(),
+        anchor: crate::comparison::ANCHOR.to_owned(),
+        entries: declared.iter().flat_map(|d| d.entries(anchor_at)).collect(),
+    };
+    let text = serde_json::to_string(&points).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
 }
 
 fn catalog_of(declared: &[&dyn Declared]) -> Catalog {

@@ -27,6 +27,37 @@ pub struct CodegenFile {
     pub entries: Vec<CodegenEntry>,
 }
 
+/// Where each variant's timed call enters one program, as offsets from an anchor function:
+/// what `ledger codegen --entries` prints, and a pair bench target's `--ledger-entries`.
+///
+/// Offsets rather than addresses: the program is position-independent and loaded at a random
+/// address (and at QEMU's choice of address for a cross-built binary), but the distance between
+/// two functions is the one the linker laid out, which the disassembler's listing shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPoints {
+    /// The architecture the program runs on.
+    pub arch: String,
+    /// The demangled symbol the offsets are measured from.
+    pub anchor: String,
+    /// One per family (or comparison) and measured variant.
+    pub entries: Vec<EntryPoint>,
+}
+
+/// One variant's entry point.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPoint {
+    /// Family name.
+    pub family: String,
+    /// Variant name.
+    pub variant: String,
+    /// The input it was bound to: the family's headline input.
+    pub input: String,
+    /// Entry address minus the anchor's address; `None` when the variant refused the input.
+    pub offset: Option<i64>,
+    /// Why it refused, when it did.
+    pub refused: Option<String>,
+}
+
 /// One variant's code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CodegenEntry {

@@ -325,7 +325,7 @@ impl Runner<'_> {
 
 /// The number that follows the last occurrence of `marker` in `text`, thousands separators
 /// (`,`) allowed.
-fn parse_after(text: &str, marker: &str) -> Option<u64> {
+pub(crate) fn parse_after(text: &str, marker: &str) -> Option<u64> {
     let (_, rest) = text.rsplit_once(marker)?;
     let digits: String = rest
         .chars()

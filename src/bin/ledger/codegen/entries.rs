@@ -1,41 +1,12 @@
-//! Where each variant's timed call enters this program, as an offset from an anchor function.
-//!
-//! Offsets rather than addresses: the program is position-independent and loaded at a random
-//! address (and at QEMU's choice of address for a cross-built binary), but the distance between
-//! two functions is the one the linker laid out, which the disassembler's listing shows.
+//! Where each variant's timed call enters this program, as an offset from an anchor function
+//! (`wire::codegen::EntryPoints` says why offsets).
 
 use anyhow::bail;
 use kernels::FAMILIES;
-use serde::{Deserialize, Serialize};
+use wire::codegen::{EntryPoint, EntryPoints};
 
 /// The demangled symbol of [`anchor`] in a listing of this program.
 pub const ANCHOR: &str = "ledger::codegen::entries::anchor";
-
-/// The entry points of one build.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EntryPoints {
-    /// The architecture the build runs on.
-    pub arch: String,
-    /// The symbol the offsets are measured from.
-    pub anchor: String,
-    /// One per family and measured variant, in registry order.
-    pub entries: Vec<EntryPoint>,
-}
-
-/// One variant's entry point.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EntryPoint {
-    /// Family name.
-    pub family: String,
-    /// Variant name.
-    pub variant: String,
-    /// The input it was bound to: the family's headline input.
-    pub input: String,
-    /// Entry address minus the anchor's address; `None` when the variant refused the input.
-    pub offset: Option<i64>,
-    /// Why it refused, when it did.
-    pub refused: Option<String>,
-}
 
 /// A function whose only use is its address. Its body returns a constant of its own, so that
 /// no other function is identical to it and could be merged with it.

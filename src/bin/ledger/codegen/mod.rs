@@ -15,12 +15,11 @@
 mod entries;
 mod listing;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use reports::wire::codegen::{CODEGEN_SCHEMA, CodegenEntry, CodegenFile};
+use reports::wire::codegen::{CODEGEN_SCHEMA, CodegenEntry, CodegenFile, EntryPoints};
 
-use entries::EntryPoints;
 use listing::Listing;
 
 use crate::{shown, write_json};
@@ -68,20 +67,29 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             entries::of_this_program()?,
         ),
     };
+    write_json(out, &disassemble(&args.objdump, &binary, entries)?)
+}
+
+/// The code each entry point of `binary` enters, and the functions it calls directly.
+pub fn disassemble(
+    objdump: &str,
+    binary: &Path,
+    entries: EntryPoints,
+) -> anyhow::Result<CodegenFile> {
     if !binary.is_file() {
-        bail!("no binary at {}", shown(&binary));
+        bail!("no binary at {}", shown(binary));
     }
-    let disassembler = listing::version(&args.objdump)?;
+    let disassembler = listing::version(objdump)?;
     eprintln!(
         "codegen: disassembling {} ({}) with {disassembler}",
-        shown(&binary),
+        shown(binary),
         entries.arch
     );
-    let listing = Listing::of(&args.objdump, &binary)?;
+    let listing = Listing::of(objdump, binary)?;
     let anchor = listing.address_of(&entries.anchor).with_context(|| {
         format!(
             "{} is not the build whose entry points were given (its anchor `{}` is missing)",
-            shown(&binary),
+            shown(binary),
             entries.anchor
         )
     })?;
@@ -116,22 +124,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         })
         .collect();
     eprintln!("codegen: {found} of {} entry points found", code.len());
-    write_json(
-        out,
-        &CodegenFile {
-            schema: CODEGEN_SCHEMA,
-            arch: entries.arch,
-            disassembler,
-            method: format!(
-                "each variant bound at its headline input; the function its calls enter, \
+    Ok(CodegenFile {
+        schema: CODEGEN_SCHEMA,
+        arch: entries.arch,
+        disassembler,
+        method: format!(
+            "each variant bound at its headline input; the function its calls enter, \
                  found by its offset from `{}`, and the functions it calls directly, up to two \
                  calls deep, read from `objdump -d` of {}",
-                entries.anchor,
-                binary
-                    .file_name()
-                    .map_or_else(|| shown(&binary), |n| n.to_string_lossy().into_owned())
-            ),
-            entries: code,
-        },
-    )
+            entries.anchor,
+            binary
+                .file_name()
+                .map_or_else(|| shown(binary), |n| n.to_string_lossy().into_owned())
+        ),
+        entries: code,
+    })
 }

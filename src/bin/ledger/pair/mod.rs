@@ -6,6 +6,7 @@
 //! results directory and a site, through the same report as the workbench's.
 
 mod init;
+mod instructions;
 mod layouts;
 mod miri;
 mod target;
@@ -62,6 +63,14 @@ struct RunArgs {
     /// shown on the site. The user's MIRIFLAGS are kept.
     #[arg(long)]
     miri: bool,
+    /// Also count each implementation's instructions per call at the headline input under
+    /// callgrind (valgrind), after the timing.
+    #[arg(long)]
+    instructions: bool,
+    /// Also record the machine code each implementation's timed calls enter (objdump), so the
+    /// page shows each side's hot loop, its vector registers and its bounds checks.
+    #[arg(long)]
+    codegen: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -148,6 +157,39 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
             "the bench target stopped ({status}); its message is above, and nothing after it \
              was measured"
         );
+    }
+    if args.instructions {
+        eprintln!("==> instructions per call under callgrind");
+        let mut counted = catalog.clone();
+        if !args.comparisons.is_empty() {
+            counted
+                .families
+                .retain(|f| args.comparisons.contains(&f.name));
+        }
+        instructions::count(&program, &counted, &results)?;
+    }
+    if args.codegen {
+        eprintln!("==> the machine code each implementation's calls enter");
+        let output = crate::process::output(Command::new(&program).arg("--ledger-entries"))?;
+        if !output.status.success() {
+            bail!(
+                "{} --ledger-entries failed ({}):\n{}",
+                shown(&program),
+                output.status,
+                crate::process::text(&output.stderr)
+            );
+        }
+        let entries: wire::codegen::EntryPoints = serde_json::from_slice(&output.stdout)
+            .with_context(|| {
+                format!(
+                    "{} printed no entry points (too old a library?)",
+                    shown(&program)
+                )
+            })?;
+        let code = crate::codegen::disassemble("objdump", &program, entries)?;
+        let dir = results.join("codegen");
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", shown(&dir)))?;
+        crate::write_json(&dir.join(format!("{}.json", std::env::consts::ARCH)), &code)?;
     }
     let site = out.join("site");
     let built = reports::build(std::slice::from_ref(&results), soundness.as_deref(), &site)?;
