@@ -103,7 +103,9 @@ fn status(checks: &[VariantCheck], have_results: bool) -> Status {
         .collect();
     if checkers.is_empty() {
         let why = if !have_results {
-            "no soundness results (scripts/soundness.sh writes them)".to_owned()
+            "no soundness results (scripts/soundness.sh writes them; for a comparison of your \
+             own, `ledger pair --miri`)"
+                .to_owned()
         } else if not_run.is_empty() {
             "the soundness results have no record of this variant".to_owned()
         } else {
