@@ -562,6 +562,44 @@ fn review_exits_non_zero_only_when_nothing_could_be_reviewed() {
         assert!(review["summary"].get(key).is_some(), "summary.{key}");
     }
     assert_eq!(review["summary"]["unsafe_blocks"], 10);
+
+    // A pull request that changes no Rust file: SARIF and markdown have nothing to say, and
+    // say so with their own exit status (3), writing nothing.
+    let repo = only_bad.join("repo");
+    std::fs::create_dir_all(&repo).expect("repo");
+    std::fs::write(repo.join("lib.rs"), "pub fn f() {}\n").expect("write");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    let repo = repo.to_str().expect("utf-8 path");
+    for format in ["sarif", "markdown"] {
+        let out = ledger(&["review", repo, "--diff", "HEAD", "--format", format]);
+        assert_eq!(out.status.code(), Some(3), "{format}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{format}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("nothing to review"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&only_bad);
 }
 
 #[test]

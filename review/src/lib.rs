@@ -12,9 +12,11 @@
 pub mod diff;
 pub mod evidence;
 pub mod files;
+pub mod markdown;
 pub mod measure;
 pub mod patterns;
 pub mod render;
+pub mod sarif;
 pub mod scan;
 pub mod site;
 pub mod tokens;

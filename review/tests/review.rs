@@ -396,6 +396,94 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
     );
 }
 
+#[test]
+fn sarif_and_markdown_carry_every_site_of_a_diff() {
+    let repo = tempdir("sarif");
+    git(&repo, &["init", "-q"]);
+    std::fs::create_dir_all(repo.join("src")).expect("src");
+    let old = "pub fn a(v: &[u8]) -> u8 {\n    v[0]\n}\n";
+    std::fs::write(repo.join("src/lib.rs"), old).expect("write");
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    // The marker apart, so that clippy does not read the string as a comment of this file.
+    let marker = "SAFETY";
+    let new = format!(
+        "pub fn a(v: &[u8]) -> u8 {{\n    // {marker}: a fixture.\n    unsafe {{ *v.get_unchecked(0) }}\n}}\n\npub fn b(s: &[u8]) -> &str {{\n    unsafe {{ std::str::from_utf8_unchecked(s) }}\n}}\n\nunsafe impl Send for X {{}}\n"
+    );
+    std::fs::write(repo.join("src/lib.rs"), new).expect("write");
+    let r = run(&repo, Some("HEAD"), None);
+    assert_eq!(r.sites.len(), 3, "{:#?}", r.sites);
+
+    // Written with the typed model, read back through it: what code scanning requires.
+    let text = serde_json::to_string(&review::sarif::log(&r, "crate/")).expect("serialises");
+    let log: serde_sarif::sarif::Sarif = serde_json::from_str(&text).expect("reads back");
+    assert_eq!(log.version, serde_json::json!("2.1.0"));
+    assert_eq!(log.runs.len(), 1);
+    let run = &log.runs[0];
+    let rules: Vec<&str> = run
+        .tool
+        .driver
+        .rules
+        .as_ref()
+        .expect("rules")
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(rules, review::sarif::rule_ids());
+    assert!(
+        run.tool
+            .driver
+            .rules
+            .iter()
+            .flatten()
+            .all(|r| r.help.is_some())
+    );
+    let results = run.results.as_ref().expect("results");
+    assert_eq!(results.len(), r.sites.len(), "one result per site");
+    for (result, site) in results.iter().zip(&r.sites) {
+        let rule = result.rule_id.as_deref().expect("a rule id");
+        assert!(rules.contains(&rule), "{rule}");
+        assert!(
+            result
+                .message
+                .text
+                .as_deref()
+                .is_some_and(|t| !t.is_empty())
+        );
+        let locations = result.locations.as_ref().expect("locations");
+        assert_eq!(locations.len(), 1);
+        let physical = locations[0].physical_location.as_ref().expect("physical");
+        let uri = physical
+            .artifact_location
+            .as_ref()
+            .and_then(|a| a.uri.as_deref())
+            .expect("a uri");
+        assert_eq!(uri, format!("crate/{}", site.file));
+        let start = physical.region.as_ref().and_then(|r| r.start_line);
+        assert_eq!(start, Some(site.line as i64));
+    }
+    let level = |item: &str| {
+        let i = r.sites.iter().position(|s| s.item == item).expect("a site");
+        results[i].level
+    };
+    use serde_sarif::sarif::ResultLevel;
+    assert_eq!(level("a"), Some(ResultLevel::Note), "a SAFETY comment");
+    assert_eq!(level("b"), Some(ResultLevel::Warning), "none");
+    let b = r.sites.iter().position(|s| s.item == "b").expect("b");
+    assert_eq!(results[b].rule_id.as_deref(), Some("from-utf8-unchecked"));
+
+    let comment = review::markdown::comment(&r);
+    assert!(comment.starts_with(review::markdown::MARKER), "{comment}");
+    assert!(comment.contains("against `HEAD`"), "{comment}");
+    for site in &r.sites {
+        assert!(
+            comment.contains(&format!("`{}:{}`", site.file, site.line)),
+            "{comment}"
+        );
+    }
+    assert!(comment.contains("| `b` | **no** |"), "{comment}");
+}
+
 /// The crates Cargo downloaded for this workspace: the tree count must agree with the token
 /// count on code nobody here wrote.
 #[test]

@@ -110,12 +110,33 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.downcast_ref::<Exit>().is_some() => {
+            let exit = error.downcast_ref::<Exit>().expect("checked by the guard");
+            eprintln!("ledger: {}", exit.message);
+            ExitCode::from(exit.code)
+        }
         Err(error) => {
             eprintln!("ledger: error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
+
+/// An outcome with an exit status of its own, which the command's help documents (a CI step
+/// tells it from a failure).
+#[derive(Debug)]
+struct Exit {
+    code: u8,
+    message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
 
 /// Writes `value` as pretty JSON to `path`, making its directory.
 fn write_json(path: &std::path::Path, value: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -12,6 +12,18 @@ use crate::shown;
 /// The site `scripts/bench.sh` builds, cited when `--evidence` is not given.
 const LAST_SITE: &str = "target/ledger/site/ledger.json";
 
+/// The review's output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+/// The exit status of a SARIF or Markdown request with nothing to review.
+const NOTHING_TO_REVIEW: u8 = 3;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// A crate, a workspace, a directory or one `.rs` file.
@@ -24,8 +36,14 @@ pub struct Args {
     /// when it exists].
     #[arg(long, value_name = "FILE")]
     evidence: Option<PathBuf>,
-    /// Print the review as JSON (with a `summary` of the counts) instead of tables.
-    #[arg(long)]
+    /// How to print the review: `text` (tables), `json` (with a `summary` of the counts),
+    /// `sarif` (SARIF 2.1.0 for GitHub code scanning, paths from the repository's top) or
+    /// `markdown` (a pull-request comment). With `sarif` or `markdown`, a review that reads no
+    /// file (a `--diff` that changes no `.rs` file) exits with status 3 and prints nothing.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
     /// Also write the review as an HTML page; in the site's directory it links the family
     /// pages.
@@ -69,10 +87,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         bail!("no file under {} could be reviewed", shown(&args.path));
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&review)?);
-    } else {
-        print!("{}", ::review::render::terminal(&review));
+    let format = if args.json { Format::Json } else { args.format };
+    if matches!(format, Format::Sarif | Format::Markdown) && review.files == 0 {
+        return Err(crate::Exit {
+            code: NOTHING_TO_REVIEW,
+            message: format!(
+                "nothing to review under {}{}: no .rs file was read, so no {} was written",
+                shown(&args.path),
+                args.diff
+                    .as_ref()
+                    .map_or_else(String::new, |rev| format!(" changed against {rev}")),
+                if format == Format::Sarif {
+                    "SARIF"
+                } else {
+                    "comment"
+                }
+            ),
+        }
+        .into());
+    }
+    match format {
+        Format::Text => print!("{}", ::review::render::terminal(&review)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&review)?),
+        Format::Markdown => print!("{}", ::review::markdown::comment(&review)),
+        Format::Sarif => {
+            let log = ::review::sarif::log(&review, &repository_prefix(&args.path));
+            println!("{}", serde_json::to_string_pretty(&log)?);
+        }
     }
     if let Some(path) = &args.html {
         std::fs::write(path, ::review::render::html(&review))
@@ -84,6 +125,36 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         review.files, review.lines, review.seconds
     );
     Ok(())
+}
+
+/// The reviewed directory's path from the top of its git repository (`src/`, or empty at
+/// the top), which SARIF's locations need; empty, with a warning, outside a repository.
+fn repository_prefix(path: &std::path::Path) -> String {
+    let dir = if path.is_file() {
+        path.parent().unwrap_or(std::path::Path::new("."))
+    } else {
+        path
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-prefix"])
+        .output();
+    match output {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+        _ => {
+            eprintln!(
+                "ledger review: {} is not in a git repository: SARIF paths are relative to it",
+                shown(dir)
+            );
+            String::new()
+        }
+    }
 }
 
 #[cfg(test)]
