@@ -701,3 +701,66 @@ fn codegen_says_what_is_wrong_with_its_arguments() {
         stderr(&output)
     );
 }
+
+#[test]
+fn merge_sites_builds_one_site_from_two_hosts_artifacts() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ledger-cli-merge-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reports/tests/fixtures/x86_64-fixture"
+    );
+    // Two artifacts as the bench workflow's jobs upload them: one host each.
+    for (artifact, label, host) in [
+        ("a", "x86_64-fixture", "fixture"),
+        ("b", "x86_64-other", "other"),
+    ] {
+        let dir = root.join(artifact).join(label);
+        std::fs::create_dir_all(dir.parent().expect("parent")).expect("artifact");
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(fixture)
+            .arg(&dir)
+            .status()
+            .expect("cp runs");
+        assert!(copied.success());
+        let path = dir.join("provenance.json");
+        let mut provenance: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("provenance")).expect("json");
+        provenance["label"] = label.into();
+        provenance["host"] = host.into();
+        std::fs::write(&path, provenance.to_string()).expect("write");
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/merge-sites.sh");
+    let merge = |args: &[&Path]| {
+        Command::new("bash")
+            .arg(script)
+            .args(args)
+            .env("LEDGER", env!("CARGO_BIN_EXE_ledger"))
+            .output()
+            .expect("bash runs")
+    };
+    let site = root.join("site");
+    let out = merge(&[Path::new("--out"), &site, &root.join("a"), &root.join("b")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("ledger.json")).expect("ledger.json"))
+            .expect("json");
+    let runs = ledger["families"][0]["runs"].as_array().expect("runs");
+    let labels: Vec<&str> = runs.iter().filter_map(|r| r["run"].as_str()).collect();
+    assert_eq!(labels.len(), 2, "a family's call per host: {labels:?}");
+    assert!(site.join("index.html").is_file());
+
+    // An artifact with no results in it is named.
+    let empty = root.join("empty");
+    std::fs::create_dir_all(&empty).expect("empty");
+    let out = merge(&[Path::new("--out"), &site, &empty]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("holds no results directory"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
