@@ -764,3 +764,100 @@ fn merge_sites_builds_one_site_from_two_hosts_artifacts() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn compare_lists_what_changed_and_gates_on_it() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ledger-cli-compare-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("root");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reports/tests/fixtures/x86_64-fixture"
+    );
+    let copy = |name: &str| {
+        let dir = root.join(name);
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(fixture)
+            .arg(&dir)
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+        dir
+    };
+    let path = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
+
+    // The same measurements read twice: nothing changed.
+    let again = copy("again");
+    let out = ledger(&["compare", fixture, &path(&again)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("text: unchanged"), "{}", stdout(&out));
+
+    // Every unchecked arm of text three times slower in its confirmation rounds: text's call
+    // changes and the exit status says so; cast is untouched.
+    let planted = copy("planted");
+    for entry in std::fs::read_dir(planted.join("protocol/text")).expect("text rounds") {
+        let file = entry.expect("entry").path();
+        if !file.to_string_lossy().contains("confirm-") {
+            continue;
+        }
+        let lines: Vec<String> = std::fs::read_to_string(&file)
+            .expect("rounds")
+            .lines()
+            .map(|line| {
+                let mut value: serde_json::Value = serde_json::from_str(line).expect("a line");
+                if let Some(batches) = value["batches"].as_array_mut() {
+                    for batch in batches {
+                        let slow = batch["arm"]
+                            .as_str()
+                            .is_some_and(|a| a.contains("unchecked"));
+                        if slow {
+                            let ns = batch["ns"].as_u64().expect("ns");
+                            batch["ns"] = (ns * 3).into();
+                        }
+                    }
+                }
+                value.to_string()
+            })
+            .collect();
+        std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    }
+    let out = ledger(&["compare", fixture, &path(&planted)]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let said = stdout(&out);
+    assert!(
+        said.contains("text: CHANGED") && said.contains("call: pays ->"),
+        "{said}"
+    );
+    assert!(said.contains("cast: unchanged"), "{said}");
+
+    // Nothing in common, and a file of another schema.
+    let empty = root.join("empty.json");
+    std::fs::write(&empty, r#"{"schema": 1, "families": []}"#).expect("write");
+    let out = ledger(&["compare", fixture, &path(&empty)]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no family in common"),
+        "{}",
+        stderr(&out)
+    );
+    let other = root.join("other.json");
+    std::fs::write(&other, r#"{"schema": 99, "families": []}"#).expect("write");
+    let out = ledger(&["compare", &path(&other), fixture]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("schema"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&root);
+}

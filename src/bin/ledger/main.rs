@@ -14,6 +14,7 @@
 mod agreement;
 mod catalog;
 mod codegen;
+mod compare;
 mod count;
 mod import_gungraun;
 mod list;
@@ -71,6 +72,10 @@ enum Command {
     Report(report::Args),
     /// List every unsafe site of a crate or a pull request with the evidence for its pattern.
     Review(review::Args),
+    /// What changed between two runs (ledger.json, site or results directory), family by
+    /// family: a call, a speedup beyond both intervals, an unsafe variant's instruction count,
+    /// a control now biased. Exit status 2 when anything changed: a CI gate.
+    Compare(compare::Args),
     /// Manage results directories.
     #[command(subcommand)]
     Results(ResultsCommand),
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
         Command::Pair(args) => pair::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Review(args) => review::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Results(ResultsCommand::Install(args)) => results::run(&args),
         Command::Soundness(args) => soundness::run(&args),
         Command::Provenance { plan } => provenance::run(&plan),
