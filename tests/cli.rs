@@ -861,3 +861,55 @@ fn compare_lists_what_changed_and_gates_on_it() {
     assert!(stderr(&out).contains("schema"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn report_writes_bencher_metric_format_that_parses() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ledger-cli-bmf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reports/tests/fixtures/x86_64-fixture"
+    );
+    let site = root.join("site");
+    let bmf = root.join("bmf.json");
+    let out = ledger(&[
+        "report",
+        "--results",
+        fixture,
+        "--out",
+        site.to_str().expect("utf-8"),
+        "--bmf",
+        bmf.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let metrics: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&bmf).expect("written")).expect("a JSON object");
+    // Every benchmark holds measures, each with a numeric value (and both bounds, or neither).
+    for (name, measures) in &metrics {
+        let measures = measures.as_object().expect("measures");
+        assert!(!measures.is_empty(), "{name}");
+        for (measure, m) in measures {
+            assert!(m["value"].is_f64(), "{name}/{measure}: {m}");
+            assert_eq!(
+                m["lower_value"].is_null(),
+                m["upper_value"].is_null(),
+                "{name}"
+            );
+        }
+    }
+    let speedup = &metrics["text/x86_64-fixture/speedup"]["speedup"];
+    let (v, l, u) = (
+        speedup["value"].as_f64().expect("value"),
+        speedup["lower_value"].as_f64().expect("lower"),
+        speedup["upper_value"].as_f64().expect("upper"),
+    );
+    assert!(l <= v && v <= u, "{speedup}");
+    assert!(
+        metrics
+            .keys()
+            .any(|k| k.starts_with("text/x86_64-fixture/") && metrics[k].get("latency").is_some())
+    );
+    assert!(metrics.values().any(|m| m.get("instructions").is_some()));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -26,6 +26,12 @@ pub struct Args {
     /// Where to write the site (replaced as a whole once complete).
     #[arg(long, value_name = "DIR", default_value = DEFAULT_SITE)]
     out: PathBuf,
+    /// Also write the site's numbers in Bencher Metric Format (JSON): each family's speedup with
+    /// its interval (`FAMILY/RUN/speedup`), each variant's time per call at each input
+    /// (`FAMILY/RUN/VARIANT/INPUT`, latency in ns) and its instructions per call
+    /// (`FAMILY/ARCH/VARIANT/INPUT`), for `bencher run --adapter json`.
+    #[arg(long, value_name = "FILE")]
+    bmf: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -62,7 +68,75 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             built.problems
         );
     }
+    if let Some(path) = &args.bmf {
+        let ledger = std::fs::read(args.out.join("ledger.json"))
+            .with_context(|| format!("the site in {} has no ledger.json", shown(&args.out)))?;
+        let ledger: serde_json::Value = serde_json::from_slice(&ledger)?;
+        let metrics = bmf(&ledger);
+        crate::write_json(path, &metrics)?;
+        eprintln!(
+            "wrote {} ({} benchmarks, Bencher Metric Format)",
+            shown(path),
+            metrics.as_object().map_or(0, |m| m.len())
+        );
+    }
     Ok(())
+}
+
+/// The ledger's numbers in Bencher Metric Format: `{ name: { measure: { value, lower_value,
+/// upper_value } } }`. Read from the ledger the site was built from, so the two agree.
+fn bmf(ledger: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut out = Map::new();
+    let empty = Vec::new();
+    let list = |v: &Value| v.as_array().unwrap_or(&empty).clone();
+    for family in list(&ledger["families"]) {
+        let name = family["family"]["name"].as_str().unwrap_or("?").to_owned();
+        for run in list(&family["runs"]) {
+            let label = run["run"].as_str().unwrap_or("?");
+            let speedup = &run["verdict"]["speedup"];
+            if let (Some(value), Some(lower), Some(upper)) = (
+                speedup["point"].as_f64(),
+                speedup["lower"].as_f64(),
+                speedup["upper"].as_f64(),
+            ) {
+                out.insert(
+                    format!("{name}/{label}/speedup"),
+                    json!({ "speedup": { "value": value, "lower_value": lower, "upper_value": upper } }),
+                );
+            }
+            for input in list(&run["inputs"]) {
+                let input_name = input["name"].as_str().unwrap_or("?");
+                for row in list(&input["rows"]) {
+                    if let (Some(variant), Some(ns)) =
+                        (row["variant"].as_str(), row["median_ns"].as_f64())
+                    {
+                        out.insert(
+                            format!("{name}/{label}/{variant}/{input_name}"),
+                            json!({ "latency": { "value": ns } }),
+                        );
+                    }
+                }
+            }
+        }
+        for counts in list(&family["instructions"]) {
+            let arch = counts["arch"].as_str().unwrap_or("?");
+            for input in list(&counts["inputs"]) {
+                let input_name = input["input"].as_str().unwrap_or("?");
+                for row in list(&input["rows"]) {
+                    if let (Some(variant), Some(n)) =
+                        (row["variant"].as_str(), row["per_call"].as_f64())
+                    {
+                        out.insert(
+                            format!("{name}/{arch}/{variant}/{input_name}"),
+                            json!({ "instructions": { "value": n } }),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 fn default_results() -> anyhow::Result<Vec<PathBuf>> {
