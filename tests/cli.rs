@@ -913,3 +913,41 @@ fn report_writes_bencher_metric_format_that_parses() {
     assert!(metrics.values().any(|m| m.get("instructions").is_some()));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn report_prints_each_problem_where_a_terminal_shows_it() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ledger-cli-problems-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("root");
+    let results = root.join("x86_64-fixture");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reports/tests/fixtures/x86_64-fixture"
+    );
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(fixture)
+        .arg(&results)
+        .status()
+        .expect("cp runs");
+    assert!(status.success());
+    let sample = results.join("criterion/cast_aligned/zerocopy/64KiB/new/sample.json");
+    let text = std::fs::read_to_string(&sample).expect("sample");
+    std::fs::write(&sample, &text[..text.len() / 2]).expect("truncate");
+    let site = root.join("site");
+    let out = ledger(&[
+        "report",
+        "--results",
+        results.to_str().expect("utf-8"),
+        "--out",
+        site.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let truncated = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("problem: ") && l.contains("zerocopy/64KiB"))
+        .count();
+    assert_eq!(truncated, 1, "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -62,16 +62,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         built.benchmarks,
         started.elapsed()
     );
+    let ledger = std::fs::read(args.out.join("ledger.json"))
+        .with_context(|| format!("the site in {} has no ledger.json", shown(&args.out)))?;
+    let ledger: serde_json::Value = serde_json::from_slice(&ledger)?;
     if built.problems > 0 {
+        // Each where a terminal or a CI log shows it, as well as on the site.
+        for problem in ledger["problems"].as_array().into_iter().flatten() {
+            eprintln!(
+                "problem: {}: {}",
+                problem["source"].as_str().unwrap_or("?"),
+                problem["message"].as_str().unwrap_or("?")
+            );
+        }
         eprintln!(
-            "{} problem(s) listed on the site under \"Missing or unusable results\"",
+            "{} problem(s), also listed on the site under \"Missing or unusable results\"",
             built.problems
         );
     }
     if let Some(path) = &args.bmf {
-        let ledger = std::fs::read(args.out.join("ledger.json"))
-            .with_context(|| format!("the site in {} has no ledger.json", shown(&args.out)))?;
-        let ledger: serde_json::Value = serde_json::from_slice(&ledger)?;
         let metrics = bmf(&ledger);
         crate::write_json(path, &metrics)?;
         eprintln!(
