@@ -12,6 +12,7 @@
 //! The third, a `std::io::Read` implementation, is its own family ([`uninit_read`]): through
 //! `Read` no unsafe code can skip the zeroing soundly, so its variants differ.
 
+pub mod decoder;
 pub mod inputs;
 pub mod raw;
 pub mod safe;

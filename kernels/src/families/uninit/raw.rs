@@ -5,8 +5,8 @@
 
 use std::mem::MaybeUninit;
 
+use super::decoder::Decoder;
 use super::lower;
-use super::uninit_read::Decoder;
 
 /// Writes `source` into the first `source.len()` slots of `out`, which must be at least that
 /// long; returns how many it wrote.
