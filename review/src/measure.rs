@@ -150,7 +150,7 @@ impl Crates {
         };
         let command = format!(
             "ledger pair init --manifest-path {} --name {name} --safe {safe} --unsafe {unchecked}",
-            quoted(&place.root.join("Cargo.toml"))
+            quoted(&shown_from_here(&place.root.join("Cargo.toml")))
         );
         Some(Measure {
             why,
@@ -159,6 +159,16 @@ impl Crates {
             command,
         })
     }
+}
+
+/// `path` from the current directory when it is under it (a pull request's comment then shows
+/// `crate/Cargo.toml`, not the runner's checkout path), else as it is.
+fn shown_from_here(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .and_then(|here| here.canonicalize())
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// A path as a shell word.

@@ -313,7 +313,13 @@ fn evidence_comes_from_a_real_site_and_other_schemas_are_refused() {
 #[test]
 fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them() {
     let root = fixture("twins");
+    // Shown from the current directory (the review crate's, under cargo test).
+    let here = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .expect("a current directory");
     let manifest = root.join("Cargo.toml").canonicalize().expect("the fixture");
+    let manifest = manifest.strip_prefix(&here).expect("under it").to_path_buf();
+    assert!(manifest.is_relative());
     let measure = |r: &Review, item: &str| {
         let sites: Vec<&Site> = r.sites.iter().filter(|s| s.item == item).collect();
         assert!(!sites.is_empty(), "no site in {item}: {:#?}", r.sites);
