@@ -318,7 +318,10 @@ fn functions_with_a_safe_twin_or_no_verdict_get_the_command_that_measures_them()
         .and_then(|d| d.canonicalize())
         .expect("a current directory");
     let manifest = root.join("Cargo.toml").canonicalize().expect("the fixture");
-    let manifest = manifest.strip_prefix(&here).expect("under it").to_path_buf();
+    let manifest = manifest
+        .strip_prefix(&here)
+        .expect("under it")
+        .to_path_buf();
     assert!(manifest.is_relative());
     let measure = |r: &Review, item: &str| {
         let sites: Vec<&Site> = r.sites.iter().filter(|s| s.item == item).collect();
