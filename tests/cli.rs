@@ -12,6 +12,21 @@ fn ledger(args: &[&str]) -> Output {
         .expect("ledger runs")
 }
 
+/// The report's fixture results copied to `to` (which must not exist), to edit.
+fn copy_fixture(to: &Path) {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reports/tests/fixtures/x86_64-fixture"
+    );
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(fixture)
+        .arg(to)
+        .status()
+        .expect("cp runs");
+    assert!(status.success(), "cp -r {fixture} {}", to.display());
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -707,10 +722,6 @@ fn merge_sites_builds_one_site_from_two_hosts_artifacts() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("ledger-cli-merge-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/reports/tests/fixtures/x86_64-fixture"
-    );
     // Two artifacts as the bench workflow's jobs upload them: one host each.
     for (artifact, label, host) in [
         ("a", "x86_64-fixture", "fixture"),
@@ -718,13 +729,7 @@ fn merge_sites_builds_one_site_from_two_hosts_artifacts() {
     ] {
         let dir = root.join(artifact).join(label);
         std::fs::create_dir_all(dir.parent().expect("parent")).expect("artifact");
-        let copied = Command::new("cp")
-            .arg("-r")
-            .arg(fixture)
-            .arg(&dir)
-            .status()
-            .expect("cp runs");
-        assert!(copied.success());
+        copy_fixture(&dir);
         let path = dir.join("provenance.json");
         let mut provenance: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).expect("provenance")).expect("json");
@@ -777,13 +782,7 @@ fn compare_lists_what_changed_and_gates_on_it() {
     );
     let copy = |name: &str| {
         let dir = root.join(name);
-        let status = Command::new("cp")
-            .arg("-r")
-            .arg(fixture)
-            .arg(&dir)
-            .status()
-            .expect("cp runs");
-        assert!(status.success());
+        copy_fixture(&dir);
         dir
     };
     let path = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
@@ -921,17 +920,7 @@ fn report_prints_each_problem_where_a_terminal_shows_it() {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("root");
     let results = root.join("x86_64-fixture");
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/reports/tests/fixtures/x86_64-fixture"
-    );
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(fixture)
-        .arg(&results)
-        .status()
-        .expect("cp runs");
-    assert!(status.success());
+    copy_fixture(&results);
     let sample = results.join("criterion/cast_aligned/zerocopy/64KiB/new/sample.json");
     let text = std::fs::read_to_string(&sample).expect("sample");
     std::fs::write(&sample, &text[..text.len() / 2]).expect("truncate");

@@ -206,11 +206,8 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
     /// An input made by `make` (called once in every process that times it, and once for the
     /// agreement check).
     pub fn input(mut self, name: &str, make: impl Fn() -> I + 'static) -> Self {
-        self.name_input(name);
-        self.inputs.push(InputMaker {
-            name: name.to_owned(),
-            make: Box::new(move || Ok(make())),
-        });
+        let maker = self.generated(name, make);
+        self.inputs.push(maker);
         self
     }
 
@@ -242,11 +239,8 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
     /// for `ledger pair --miri`, which checks only these under Miri (it runs code about a
     /// thousand times slower than a native build, so inputs of a few hundred bytes suit it).
     pub fn check_input(mut self, name: &str, make: impl Fn() -> I + 'static) -> Self {
-        self.name_input(name);
-        self.checks.push(InputMaker {
-            name: name.to_owned(),
-            make: Box::new(move || Ok(make())),
-        });
+        let maker = self.generated(name, make);
+        self.checks.push(maker);
         self
     }
 
@@ -309,6 +303,15 @@ impl<I: 'static, O: Debug + 'static> Comparison<I, O> {
             calls: Box::new(Function(f)),
         });
         self
+    }
+
+    /// A generated input named `name`, its name checked.
+    fn generated(&mut self, name: &str, make: impl Fn() -> I + 'static) -> InputMaker<I> {
+        self.name_input(name);
+        InputMaker {
+            name: name.to_owned(),
+            make: Box::new(move || Ok(make())),
+        }
     }
 
     fn name_input(&mut self, name: &str) {

@@ -114,14 +114,7 @@ fn evidence(review: &Review, site: &Site) -> String {
                 .iter()
                 .filter_map(|m| {
                     let v = m.verdict.as_ref()?;
-                    Some(format!(
-                        "{} {} {:.2}x [{:.2}, {:.2}]",
-                        m.family,
-                        v.call.replace('-', " "),
-                        v.speedup,
-                        v.lower,
-                        v.upper
-                    ))
+                    Some(format!("{} {}", m.family, crate::render::verdict_text(v)))
                 })
                 .collect();
             if verdicts.is_empty() {

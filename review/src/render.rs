@@ -10,7 +10,7 @@ use crate::measure::{Measure, Why};
 use crate::{Review, Site, SiteKind};
 
 /// A verdict as one line: `pays 1.53x [1.46, 1.61]`, with a mark when the run was unreliable.
-fn verdict_text(v: &FamilyVerdict) -> String {
+pub(crate) fn verdict_text(v: &FamilyVerdict) -> String {
     format!(
         "{} {:.2}x [{:.2}, {:.2}]{}",
         v.call.replace('-', " "),
@@ -26,7 +26,7 @@ fn verdict_text(v: &FamilyVerdict) -> String {
 }
 
 /// What the evidence says, family by family, or why it says nothing.
-fn evidence_text(cited: &Cited) -> String {
+pub(crate) fn evidence_text(cited: &Cited) -> String {
     if cited.measured_by.is_empty() {
         return "not measured here".to_owned();
     }

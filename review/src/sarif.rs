@@ -9,8 +9,8 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
-use crate::evidence::Cited;
 use crate::patterns::TABLE;
+use crate::render::evidence_text;
 use crate::{PatternRow, Review, Site};
 
 /// The rule of a site none of whose operations the pattern table recognises.
@@ -75,38 +75,9 @@ fn rule(row: &PatternRow) -> ReportingDescriptor {
             "Recognised by {}. The unsafe form skips {skips}. What the workbench measured for \
              it: {}.",
             row.recognised_by,
-            evidence(&row.cited)
+            evidence_text(&row.cited)
         )))
         .build()
-}
-
-/// The evidence, in words.
-fn evidence(cited: &Cited) -> String {
-    if cited.measured_by.is_empty() {
-        return "not measured here".to_owned();
-    }
-    cited
-        .measured_by
-        .iter()
-        .map(|m| match &m.verdict {
-            Some(v) => format!(
-                "{}: {} {:.2}x [{:.2}, {:.2}] against {}{}",
-                m.family,
-                v.call.replace('-', " "),
-                v.speedup,
-                v.lower,
-                v.upper,
-                v.safe_variant,
-                if v.unreliable {
-                    " (unreliable run)"
-                } else {
-                    ""
-                }
-            ),
-            None => format!("{}: no verdict in the evidence", m.family),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// One site: a warning without a SAFETY comment, a note with one.
@@ -128,7 +99,11 @@ fn result(review: &Review, site: &Site, prefix: &str) -> SarifResult {
     );
     for pattern in &site.operations {
         if let Some(row) = review.patterns.iter().find(|r| r.pattern == *pattern) {
-            message.push_str(&format!(" {}: {}.", pattern.name(), evidence(&row.cited)));
+            message.push_str(&format!(
+                " {}: {}.",
+                pattern.name(),
+                evidence_text(&row.cited)
+            ));
         }
     }
     if let Some(m) = &site.measure {

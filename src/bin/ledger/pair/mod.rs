@@ -114,8 +114,8 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
         (3, protocol::sequential::Looks::new(&[4, 6, 9, 13, 19, 27]))
     };
     let looks = plan.1.map_err(anyhow::Error::msg)?;
-    let label = crate::provenance::collect(if args.quick { "quick" } else { "full" }).label;
-    let results = out.join("results").join(&label);
+    let mut provenance = crate::provenance::collect(if args.quick { "quick" } else { "full" });
+    let results = out.join("results").join(&provenance.label);
     if results.exists() {
         std::fs::remove_dir_all(&results)
             .with_context(|| format!("cannot clear {}", shown(&results)))?;
@@ -128,7 +128,6 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         layouts::build(&found, &program, plan.0 + looks.cap(), &out.join("layouts"))?
     };
-    let mut provenance = crate::provenance::collect(if args.quick { "quick" } else { "full" });
     provenance.rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
     provenance.git = crate::provenance::git_describe_in(&found.root);
     crate::write_json(&results.join("provenance.json"), &provenance)?;
