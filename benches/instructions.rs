@@ -28,7 +28,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kernels::{FAMILIES, Family, Variant};
-use reports::wire::instructions::{GungraunCase, NO_REP_MOVSB_TUNABLES};
+use wire::instructions::{GungraunCase, NO_REP_MOVSB_TUNABLES};
 
 /// One family, variant and input. Its `Debug` form, `family/variant/shape/size`, is how
 /// gungraun's summaries name the benchmark.

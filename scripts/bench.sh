@@ -123,13 +123,23 @@ step "verdicts: the protocol (${protocol_plan[*]})"
 
 # The code the protocol's calls enter, read from the binary it ran (in this link order): the
 # family pages' hot loops, their vector registers and the bounds checks they keep.
-step "codegen: the machine code each variant's call enters (objdump)"
+codegen_args=()
+if ((instructions)); then
+    # With each instruction's executions counted (callgrind, both cores), the pages name the
+    # loop a call spends its instructions in; without (--quick), the loop its shape suggests.
+    ensure_apt valgrind=valgrind
+    codegen_args+=(--executions)
+    step "codegen: the machine code each variant's call enters (objdump), and how often each" \
+        "instruction runs in one call (callgrind)"
+else
+    step "codegen: the machine code each variant's call enters (objdump)"
+fi
 ensure_apt objdump=binutils
 # The protocol's processes ran the plain layouts; any one of them has their code (the layouts
 # differ only in where each function lies).
 codegen_binary="$ledger"
 ((${#layout_args[@]})) && codegen_binary="${layout_args[1]}"
-"$codegen_binary" codegen --out "$staging/codegen/$(uname -m).json"
+"$codegen_binary" codegen "${codegen_args[@]}" --out "$staging/codegen/$(uname -m).json"
 
 if ((flamegraphs)); then
     # Profiling mode measures nothing and leaves the measurements above untouched; each graph

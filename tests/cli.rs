@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use reports::wire::catalog::{Catalog, VariantKind};
+use wire::catalog::{Catalog, VariantKind};
 
 fn ledger(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ledger"))
@@ -259,7 +259,7 @@ fn count_file(arch: &str, counts: &[(&str, f64)]) -> String {
 
 /// An instruction-count file with one count per (variant, per call, repeatable) triple.
 fn count_file_marked(arch: &str, counts: &[(&str, f64, bool)]) -> String {
-    use reports::wire::instructions::{CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile};
+    use wire::instructions::{CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile};
     let file = InstructionFile {
         schema: INSTRUCTIONS_SCHEMA,
         arch: arch.to_owned(),
@@ -434,7 +434,7 @@ fn install(stage: &str, from: &std::path::Path, into: &std::path::Path) -> Outpu
 
 #[test]
 fn a_stage_replaces_only_what_it_produced() {
-    use reports::wire::stages::Stages;
+    use wire::stages::Stages;
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-stages");
     let _ = std::fs::remove_dir_all(&root);
     let results = root.join("results");
@@ -619,7 +619,7 @@ fn review_exits_non_zero_only_when_nothing_could_be_reviewed() {
 
 #[test]
 fn codegen_finds_the_code_every_variant_enters_and_reads_its_loops() {
-    use reports::wire::codegen::CodegenFile;
+    use wire::codegen::CodegenFile;
     let out = TempFile::new("codegen.json", b"");
     let output = ledger(&["codegen", "--out", out.path()]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -23,6 +23,9 @@ pub struct CodegenFile {
     pub disassembler: String,
     /// How the functions were found, in a sentence.
     pub method: String,
+    /// How each instruction's `executed` was counted, when it was (see [`Instruction::executed`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executions: Option<String>,
     /// One entry per family and measured variant.
     pub entries: Vec<CodegenEntry>,
 }
@@ -86,7 +89,7 @@ pub struct FunctionCode {
 }
 
 /// One instruction.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Instruction {
     /// Its address in the binary.
     pub at: u64,
@@ -98,4 +101,8 @@ pub struct Instruction {
     /// of the binary, `<SYMBOL>` for one imported from a shared library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub through_got: Option<String>,
+    /// How many times it ran in one call at the headline input, when counted (`ledger codegen
+    /// --executions`): what tells the loop a call spends its time in from the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executed: Option<f64>,
 }

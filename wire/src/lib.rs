@@ -22,6 +22,7 @@
 pub mod catalog;
 pub mod codegen;
 pub mod criterion;
+pub mod flow;
 pub mod instructions;
 pub mod provenance;
 pub mod rounds;

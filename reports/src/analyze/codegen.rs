@@ -4,8 +4,11 @@
 //!
 //! The reading is a heuristic over the disassembly, and the page states it:
 //! - a loop is a branch back to an earlier instruction of the same function;
-//! - the hot loop is the largest innermost loop of the entry point and the functions it calls
-//!   directly (LLVM lays a vectorised or unrolled main loop beside a smaller remainder loop);
+//! - the hot loop is the loop that executes the most instructions per call, not counting those
+//!   of loops nested in it, where the collection counted each instruction's executions
+//!   (`ledger codegen --executions`, callgrind); where it did not, the largest innermost loop of
+//!   the entry point and the functions it calls directly (LLVM lays a vectorised or unrolled
+//!   main loop beside a smaller remainder loop), and the row says it was picked by shape;
 //! - a bounds check is a conditional branch that leads, within a few instructions, to a call of
 //!   one of core's index-failure panics (`panic_bounds_check`, the `slice_*_fail` family).
 //!
@@ -17,7 +20,8 @@ use serde::Serialize;
 
 use crate::ingest::Run;
 use crate::wire::catalog::{FamilyEntry, VariantKind};
-use crate::wire::codegen::{CodegenEntry, FunctionCode, Instruction};
+use crate::wire::codegen::{CodegenEntry, FunctionCode};
+use crate::wire::flow::{Flow, Isa, flows_of, is_padding, split};
 
 /// Instructions followed from a branch target when looking for the panic it leads to.
 const PANIC_REACH: usize = 12;
@@ -49,8 +53,16 @@ pub struct CodeRow {
     pub functions: usize,
     /// Loops found in them.
     pub loops: usize,
-    /// The largest innermost loop, if there is a loop.
+    /// The loop that executes the most instructions per call (by counts), else the largest
+    /// innermost loop; none when there is no loop, or when counts show that none ran.
     pub hot_loop: Option<HotLoop>,
+    /// How the hot loop was picked.
+    pub picked_by: Pick,
+    /// Instructions one call executes in the functions read, when counted.
+    pub executed: Option<f64>,
+    /// Whether the entry point ran once per call, when counted: a fixture can only name a copy
+    /// of the function its workers run, and the workers may run an inlined one instead.
+    pub entry_ran: Option<bool>,
     /// Conditional branches to an index-failure panic in all functions read.
     pub bounds_checks: usize,
     /// Conditional branches to any other panic (overflow, `unwrap`, assertions).
@@ -60,6 +72,16 @@ pub struct CodeRow {
     pub calls_out: Vec<String>,
     /// Why there is no code to read, when there is none.
     pub missing: Option<String>,
+}
+
+/// How a row's hot loop was picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pick {
+    /// By each instruction's executions in one call: the loop that runs the most of them.
+    Executions,
+    /// By shape, for want of counts: the largest innermost loop.
+    Shape,
 }
 
 /// The hot loop and its figures.
@@ -79,6 +101,9 @@ pub struct HotLoop {
     pub indirect_jumps: usize,
     /// Direct calls.
     pub direct_calls: usize,
+    /// Instructions one call executes in it, those of loops nested in it not counted (when
+    /// counted).
+    pub executed: Option<f64>,
     /// The loop as disassembled, one `address: instruction` per line, cut at [`SHOWN_LINES`].
     pub asm: Vec<String>,
 }
@@ -130,44 +155,6 @@ impl Vector {
     }
 }
 
-/// The instruction sets read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Isa {
-    X86,
-    Arm,
-}
-
-impl Isa {
-    fn of(arch: &str) -> Option<Self> {
-        match arch {
-            "x86_64" | "x86" => Some(Self::X86),
-            "aarch64" | "arm64" => Some(Self::Arm),
-            _ => None,
-        }
-    }
-}
-
-/// What an instruction does to control flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Flow {
-    /// Falls through.
-    Straight,
-    /// Unconditional jump to a known address.
-    Jump(u64),
-    /// Conditional branch to a known address.
-    Branch(u64),
-    /// Direct call of a known address and symbol.
-    Call(u64, String),
-    /// Tail call or jump into another function's symbol.
-    TailCall(u64, String),
-    /// Call through a register or memory.
-    IndirectCall,
-    /// Jump through a register or memory (a jump table): control goes where the data says.
-    IndirectJump,
-    /// Return or trap: control leaves.
-    Leave,
-}
-
 /// Every family's code on every architecture, from every run.
 pub fn family_code(family: &FamilyEntry, runs: &[Run]) -> Vec<ArchCode> {
     let mut out = Vec::new();
@@ -213,6 +200,9 @@ fn read_entry(entry: &CodegenEntry, kind: VariantKind, isa: Option<Isa>) -> Code
         functions: entry.functions.len(),
         loops: 0,
         hot_loop: None,
+        picked_by: Pick::Shape,
+        executed: None,
+        entry_ran: None,
         bounds_checks: 0,
         other_panics: 0,
         calls_out: Vec::new(),
@@ -229,6 +219,29 @@ fn read_entry(entry: &CodegenEntry, kind: VariantKind, isa: Option<Isa>) -> Code
         return row;
     }
     let read: BTreeSet<u64> = entry.functions.iter().map(|f| f.address).collect();
+    let counted = entry
+        .functions
+        .iter()
+        .flat_map(|f| &f.instructions)
+        .all(|i| i.executed.is_some());
+    if counted {
+        row.picked_by = Pick::Executions;
+        row.entry_ran = Some(
+            entry.functions[0]
+                .instructions
+                .first()
+                .and_then(|i| i.executed)
+                .is_some_and(|n| n >= 1.0),
+        );
+        row.executed = Some(
+            entry
+                .functions
+                .iter()
+                .flat_map(|f| &f.instructions)
+                .filter_map(|i| i.executed)
+                .sum(),
+        );
+    }
     let mut calls_out = BTreeSet::new();
     let mut best: Option<HotLoop> = None;
     for function in &entry.functions {
@@ -248,51 +261,35 @@ fn read_entry(entry: &CodegenEntry, kind: VariantKind, isa: Option<Isa>) -> Code
                 _ => {}
             }
         }
-        let loops = innermost_loops(function, &flows);
-        row.loops += loops.len();
-        for (start, end) in loops {
-            let candidate = hot_loop(function, &flows, start, end);
-            if best
-                .as_ref()
-                .is_none_or(|b| candidate.instructions > b.instructions)
-            {
+        if counted {
+            let loops = loops_by_header(function, &flows);
+            row.loops += loops.len();
+            for (start, end, executed) in own_executions(function, &loops) {
+                // A loop that never ran in a call is not a candidate, however large.
+                if executed <= 0.0 || best.as_ref().is_some_and(|b| b.executed >= Some(executed)) {
+                    continue;
+                }
+                let mut candidate = hot_loop(function, &flows, start, end);
+                candidate.executed = Some(executed);
                 best = Some(candidate);
+            }
+        } else {
+            let loops = innermost_loops(function, &flows);
+            row.loops += loops.len();
+            for (start, end) in loops {
+                let candidate = hot_loop(function, &flows, start, end);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| candidate.instructions > b.instructions)
+                {
+                    best = Some(candidate);
+                }
             }
         }
     }
     row.hot_loop = best;
     row.calls_out = calls_out.into_iter().collect();
     row
-}
-
-/// The functions `function` calls or tail-calls directly, by address and symbol, in the order
-/// it names them: what a reader of its code follows next. Nothing for an architecture the
-/// report cannot read.
-pub fn direct_calls(arch: &str, function: &FunctionCode) -> Vec<(u64, String)> {
-    let Some(isa) = Isa::of(arch) else {
-        return Vec::new();
-    };
-    flows_of(isa, function)
-        .into_iter()
-        .filter_map(|f| match f {
-            Flow::Call(at, symbol) | Flow::TailCall(at, symbol) => Some((at, symbol)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// What each instruction of `function` does to control flow. A jump to the function's own
-/// first instruction is a loop's branch, not a tail call.
-fn flows_of(isa: Isa, function: &FunctionCode) -> Vec<Flow> {
-    let last = function.instructions.last().map_or(0, |i| i.at);
-    function
-        .instructions
-        .iter()
-        .map(|i| match flow(isa, i) {
-            Flow::TailCall(at, _) if (function.address..=last).contains(&at) => Flow::Jump(at),
-            other => other,
-        })
-        .collect()
 }
 
 /// The loops of `function` that contain no other loop, as (first, last) instruction indices.
@@ -326,6 +323,55 @@ fn innermost_loops(function: &FunctionCode, flows: &[Flow]) -> Vec<(usize, usize
         .collect()
 }
 
+/// The loops of `function`, one per header (the target of branches back), as (header, last
+/// branch back) instruction indices: a loop with a `continue` has two branches back to one
+/// header, and is one loop.
+fn loops_by_header(function: &FunctionCode, flows: &[Flow]) -> Vec<(usize, usize)> {
+    let mut by_header = std::collections::BTreeMap::new();
+    for (i, f) in flows.iter().enumerate() {
+        let (Flow::Jump(target) | Flow::Branch(target)) = f else {
+            continue;
+        };
+        if *target > function.instructions[i].at {
+            continue;
+        }
+        if let Some(start) = index_of(function, *target) {
+            let end = by_header.entry(start).or_insert(i);
+            *end = (*end).max(i);
+        }
+    }
+    by_header.into_iter().collect()
+}
+
+/// Each loop with the instructions one call executes in it, less those executed in the loops
+/// nested in it (the outermost of them): what the loop itself costs.
+fn own_executions(function: &FunctionCode, loops: &[(usize, usize)]) -> Vec<(usize, usize, f64)> {
+    let executed = |s: usize, e: usize| -> f64 {
+        function.instructions[s..=e]
+            .iter()
+            .filter_map(|i| i.executed)
+            .sum()
+    };
+    let inside =
+        |(s2, e2): (usize, usize), (s, e): (usize, usize)| (s2, e2) != (s, e) && s2 >= s && e2 <= e;
+    loops
+        .iter()
+        .map(|&(s, e)| {
+            let nested: f64 = loops
+                .iter()
+                .filter(|&&inner| inside(inner, (s, e)))
+                .filter(|&&inner| {
+                    !loops
+                        .iter()
+                        .any(|&middle| inside(inner, middle) && inside(middle, (s, e)))
+                })
+                .map(|&(s2, e2)| executed(s2, e2))
+                .sum();
+            (s, e, executed(s, e) - nested)
+        })
+        .collect()
+}
+
 fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -> HotLoop {
     let body = &function.instructions[start..=end];
     let mut vector = Vector::None;
@@ -356,7 +402,10 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
     let mut asm: Vec<String> = body
         .iter()
         .take(SHOWN_LINES)
-        .map(|i| format!("{:x}: {}", i.at, i.asm))
+        .map(|i| match i.executed {
+            Some(n) => format!("{:x}: {:<44} ×{}", i.at, i.asm, per_call(n)),
+            None => format!("{:x}: {}", i.at, i.asm),
+        })
         .collect();
     if body.len() > SHOWN_LINES {
         asm.push(format!("… {} more", body.len() - SHOWN_LINES));
@@ -369,6 +418,7 @@ fn hot_loop(function: &FunctionCode, flows: &[Flow], start: usize, end: usize) -
         indirect_calls,
         indirect_jumps,
         direct_calls,
+        executed: None,
         asm,
     }
 }
@@ -401,6 +451,15 @@ fn landing(function: &FunctionCode, flows: &[Flow], target: u64, from: usize) ->
     None
 }
 
+/// An execution count per call as the listing shows it: whole numbers without decimals.
+fn per_call(n: f64) -> String {
+    if (n - n.round()).abs() < 0.005 {
+        format!("{n:.0}")
+    } else {
+        format!("{n:.2}")
+    }
+}
+
 /// Whether `symbol` is one of core's panics, and which kind.
 fn panic_kind(symbol: &str) -> Option<Panic> {
     let s = base_symbol(symbol);
@@ -430,88 +489,6 @@ fn index_of(function: &FunctionCode, at: u64) -> Option<usize> {
         .instructions
         .binary_search_by_key(&at, |i| i.at)
         .ok()
-}
-
-/// Mnemonic and operands, past x86 prefixes.
-fn split(asm: &str) -> (&str, &str) {
-    const PREFIXES: &[&str] = &[
-        "rep", "repz", "repe", "repnz", "repne", "lock", "notrack", "bnd", "data16", "cs", "ds",
-    ];
-    let mut rest = asm.trim();
-    loop {
-        let (word, after) = rest
-            .split_once(char::is_whitespace)
-            .map_or((rest, ""), |(w, a)| (w, a.trim_start()));
-        if PREFIXES.contains(&word) && !after.is_empty() {
-            rest = after;
-            continue;
-        }
-        return (word, after);
-    }
-}
-
-fn is_padding(asm: &str) -> bool {
-    let (mnemonic, operands) = split(asm);
-    mnemonic.starts_with("nop") || (mnemonic == "xchg" && operands == "%ax,%ax")
-}
-
-/// The `address <symbol>` of a direct branch's operands (a symbol may hold `<` and `>` of its
-/// own). An imported function, `<symbol>` alone, has address 0: outside every function read.
-fn target_of(operands: &str) -> Option<(u64, String)> {
-    let open = operands.find('<')?;
-    let close = operands.rfind('>').filter(|&c| c > open)?;
-    let address = operands[..open].trim().rsplit([' ', ',']).next()?;
-    let address = if address.is_empty() {
-        0
-    } else {
-        u64::from_str_radix(address, 16).ok()?
-    };
-    Some((address, operands[open + 1..close].to_owned()))
-}
-
-fn flow(isa: Isa, instruction: &Instruction) -> Flow {
-    let (mnemonic, operands) = split(&instruction.asm);
-    // `call *0x10(%rip)  # 6b46a8 <_DYNAMIC+0x4c0>`: the address in the comment is where the
-    // pointer is, not a target; the collection resolved the pointer where the binary holds it.
-    let target = match (&instruction.through_got, operands.starts_with('*')) {
-        (Some(slot), _) => target_of(slot),
-        (None, true) => None,
-        (None, false) => target_of(operands),
-    };
-    match isa {
-        Isa::X86 => match mnemonic {
-            "ret" | "retq" | "ud2" | "int3" => Flow::Leave,
-            "call" | "callq" => match target {
-                Some((at, symbol)) => Flow::Call(at, symbol),
-                None => Flow::IndirectCall,
-            },
-            "jmp" | "jmpq" => match target {
-                Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
-                Some((at, symbol)) => Flow::TailCall(at, symbol),
-                None => Flow::IndirectJump,
-            },
-            m if m.starts_with('j') => target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at)),
-            _ => Flow::Straight,
-        },
-        Isa::Arm => match mnemonic {
-            "ret" | "udf" | "brk" => Flow::Leave,
-            "br" => Flow::IndirectJump,
-            "bl" => match target {
-                Some((at, symbol)) => Flow::Call(at, symbol),
-                None => Flow::IndirectCall,
-            },
-            "blr" => Flow::IndirectCall,
-            "b" => match target {
-                Some((at, symbol)) if symbol.contains('+') => Flow::Jump(at),
-                Some((at, symbol)) => Flow::TailCall(at, symbol),
-                None => Flow::IndirectJump,
-            },
-            m if m.starts_with("b.") || matches!(m, "cbz" | "cbnz" | "tbz" | "tbnz") => {
-                target.map_or(Flow::Straight, |(at, _)| Flow::Branch(at))
-            }
-            _ => Flow::Straight,
-        },
-    }
 }
 
 /// Whether `token` is register `prefix` followed by its number (`%xmm3`, `q0`, `v12`).
@@ -561,6 +538,8 @@ fn vector_of(asm: &str) -> Vector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::codegen::Instruction;
+    use crate::wire::flow::direct_calls;
 
     fn function(symbol: &str, lines: &[(u64, &str)]) -> FunctionCode {
         FunctionCode {
@@ -572,6 +551,7 @@ mod tests {
                     at,
                     asm: asm.to_owned(),
                     through_got: None,
+                    executed: None,
                 })
                 .collect(),
         }
@@ -644,6 +624,131 @@ mod tests {
                 (0x23a, "call   900 <core::panicking::panic_bounds_check>"),
             ],
         )
+    }
+
+    /// `function` with each instruction's executions per call set by address range.
+    fn counted(mut function: FunctionCode, counts: &[(u64, u64, f64)]) -> FunctionCode {
+        for i in &mut function.instructions {
+            let n = counts
+                .iter()
+                .find(|&&(from, to, _)| (from..=to).contains(&i.at))
+                .map_or(0.0, |&(_, _, n)| n);
+            i.executed = Some(n);
+        }
+        function
+    }
+
+    #[test]
+    fn counts_pick_the_loop_that_runs_over_the_larger_one() {
+        // The remainder loop runs 31 times a call, the main loop never (a short input): by
+        // shape the main loop, by counts the remainder.
+        let code = counted(
+            vector_sum(),
+            &[
+                (0x100, 0x107, 1.0),
+                (0x15e, 0x15e, 1.0),
+                (0x180, 0x18b, 31.0),
+                (0x18d, 0x18d, 1.0),
+            ],
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(row.picked_by, Pick::Executions);
+        assert_eq!(row.entry_ran, Some(true));
+        let hot = row.hot_loop.expect("a loop ran");
+        assert_eq!(hot.instructions, 4, "the scalar remainder loop");
+        assert_eq!(hot.vector, Vector::None);
+        assert_eq!(hot.executed, Some(4.0 * 31.0));
+        assert_eq!(row.executed, Some(3.0 + 1.0 + 124.0 + 1.0));
+        assert!(hot.asm[0].ends_with("×31"), "{:?}", hot.asm);
+
+        // A long input: the main loop runs most.
+        let code = counted(
+            vector_sum(),
+            &[
+                (0x100, 0x107, 1.0),
+                (0x140, 0x15c, 1000.0),
+                (0x15e, 0x18d, 3.0),
+            ],
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(row.hot_loop.expect("a loop").instructions, 7);
+    }
+
+    #[test]
+    fn a_loop_is_charged_without_the_loops_nested_in_it() {
+        // An outer loop (0x300–0x31c) around an inner one (0x308–0x310): the inner runs 50
+        // times per outer iteration, so it is hot although the outer range holds it.
+        let code = function(
+            "nested",
+            &[
+                (0x2fc, "xor    %eax,%eax"),
+                (0x300, "mov    (%rdi),%rcx"),
+                (0x304, "xor    %edx,%edx"),
+                (0x308, "add    %rdx,%rax"),
+                (0x30c, "inc    %rdx"),
+                (0x310, "jne    308 <nested+0xc>"),
+                (0x314, "add    $0x8,%rdi"),
+                (0x318, "dec    %rsi"),
+                (0x31c, "jne    300 <nested+0x4>"),
+                (0x31e, "ret"),
+            ],
+        );
+        let code = counted(
+            code,
+            &[
+                (0x2fc, 0x2fc, 1.0),
+                (0x300, 0x304, 10.0),
+                (0x308, 0x310, 500.0),
+                (0x314, 0x31c, 10.0),
+                (0x31e, 0x31e, 1.0),
+            ],
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(row.loops, 2);
+        let hot = row.hot_loop.expect("a loop ran");
+        assert_eq!(hot.instructions, 3, "the inner loop");
+        assert_eq!(hot.executed, Some(1500.0));
+
+        // A cold inner loop (an error path taken once): the outer loop's own work is the hot one.
+        let code = counted(
+            function(
+                "nested",
+                &[
+                    (0x300, "mov    (%rdi),%rcx"),
+                    (0x304, "xor    %edx,%edx"),
+                    (0x308, "add    %rdx,%rax"),
+                    (0x30c, "inc    %rdx"),
+                    (0x310, "jne    308 <nested+0x8>"),
+                    (0x314, "add    $0x8,%rdi"),
+                    (0x318, "dec    %rsi"),
+                    (0x31c, "jne    300 <nested>"),
+                    (0x31e, "ret"),
+                ],
+            ),
+            &[
+                (0x300, 0x304, 100.0),
+                (0x308, 0x310, 1.0),
+                (0x314, 0x31c, 100.0),
+                (0x31e, 0x31e, 1.0),
+            ],
+        );
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        let hot = row.hot_loop.expect("a loop ran");
+        assert_eq!(
+            hot.instructions, 8,
+            "the outer loop, inner included in what is shown"
+        );
+        assert_eq!(hot.executed, Some(500.0));
+    }
+
+    #[test]
+    fn an_entry_point_that_did_not_run_shows_no_loop() {
+        let code = counted(vector_sum(), &[]);
+        let row = read_entry(&entry(vec![code]), VariantKind::Safe, Some(Isa::X86));
+        assert_eq!(row.picked_by, Pick::Executions);
+        assert_eq!(row.entry_ran, Some(false));
+        assert!(row.hot_loop.is_none());
+        assert_eq!(row.loops, 2);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use reports::wire::instructions::{CountEntry, InstructionFile};
 use serde::Serialize;
+use wire::instructions::{CountEntry, InstructionFile};
 
 use crate::shown;
 use crate::write_json;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use kernels::{FAMILIES, Family, InputName, InputSpec, Kind, Variant};
-use reports::wire::catalog::{
+use wire::catalog::{
     CATALOG_SCHEMA, Catalog, FamilyEntry, InputEntry, UnsafeCodeEntry, VariantEntry, VariantKind,
 };
 

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow, bail};
 use kernels::{FAMILIES, Family, Variant};
-use reports::wire::instructions::{
+use wire::instructions::{
     CountEntry, INSTRUCTIONS_SCHEMA, InstructionFile, NO_REP_MOVSB, NO_REP_MOVSB_TUNABLES,
 };
 

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
-use reports::wire::instructions::{
+use serde::Deserialize;
+use wire::instructions::{
     CountEntry, GungraunCase, INSTRUCTIONS_SCHEMA, InstructionFile, NO_REP_MOVSB,
     NO_REP_MOVSB_TUNABLES,
 };
-use serde::Deserialize;
 
 use crate::shown;
 use crate::write_json;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
-use reports::wire::catalog::{FamilyEntry, VariantEntry};
+use wire::catalog::{FamilyEntry, VariantEntry};
 
 pub fn run(json: bool) -> anyhow::Result<()> {
     let catalog = crate::catalog::of_registry();

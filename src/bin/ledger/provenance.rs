@@ -4,7 +4,7 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use reports::wire::provenance::{PROVENANCE_SCHEMA, Provenance};
+use wire::provenance::{PROVENANCE_SCHEMA, Provenance};
 
 /// CPU features worth knowing when reading these kernels' numbers: SIMD widths and fast string
 /// instructions (which decide how `memcpy` runs).

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use reports::wire::stages::{STAGES_SCHEMA, StageRun, Stages};
+use wire::stages::{STAGES_SCHEMA, StageRun, Stages};
 
 use crate::provenance::{git_describe, rfc3339_now};
 use crate::shown;

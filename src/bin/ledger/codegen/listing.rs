@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use reports::analyze::codegen::direct_calls;
-use reports::wire::codegen::{FunctionCode, Instruction};
+use wire::codegen::{FunctionCode, Instruction};
+use wire::flow::direct_calls;
 
 use crate::{last_lines, shown};
 
@@ -266,6 +266,7 @@ fn instruction(line: &str) -> Option<Instruction> {
         at,
         asm,
         through_got: None,
+        executed: None,
     })
 }
 

@@ -13,12 +13,13 @@
 //! does) and give its output to this command with `--binary` and `--entries-from`.
 
 mod entries;
+mod executions;
 mod listing;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use reports::wire::codegen::{CODEGEN_SCHEMA, CodegenEntry, CodegenFile, EntryPoints};
+use wire::codegen::{CODEGEN_SCHEMA, CodegenEntry, CodegenFile, EntryPoints};
 
 use listing::Listing;
 
@@ -42,6 +43,11 @@ pub struct Args {
     /// GNU objdump for the binary's architecture.
     #[arg(long, default_value = "objdump")]
     objdump: String,
+    /// Also count how many times each instruction runs in one call, under callgrind (this
+    /// program only, natively): the report then names the loop a call spends its instructions
+    /// in, not the one its shape suggests.
+    #[arg(long, conflicts_with = "binary")]
+    executions: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -67,7 +73,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             entries::of_this_program()?,
         ),
     };
-    write_json(out, &disassemble(&args.objdump, &binary, entries)?)
+    let mut code = disassemble(&args.objdump, &binary, entries)?;
+    if args.executions {
+        executions::count(&binary, &mut code.entries)?;
+        code.executions = Some(executions::method());
+    }
+    write_json(out, &code)
 }
 
 /// The code each entry point of `binary` enters, and the functions it calls directly.
@@ -137,6 +148,7 @@ pub fn disassemble(
                 .file_name()
                 .map_or_else(|| shown(binary), |n| n.to_string_lossy().into_owned())
         ),
+        executions: None,
         entries: code,
     })
 }

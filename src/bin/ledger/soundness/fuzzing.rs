@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use anyhow::bail;
-use reports::wire::soundness::{FuzzRun, Outcome};
+use wire::soundness::{FuzzRun, Outcome};
 
 use crate::last_lines;
 use crate::process::{output, text};

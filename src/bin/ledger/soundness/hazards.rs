@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use reports::wire::soundness::{HazardCheck, HazardRecord, SafeRefusal};
+use wire::soundness::{HazardCheck, HazardRecord, SafeRefusal};
 
 use super::checkers::{ASAN_TARGET_DIR, HOST_TARGET, TSAN_TARGET_DIR, Tool, cargo, first_error};
 use crate::last_lines;

@@ -1,5 +1,5 @@
 //! `ledger soundness`: runs every unsafe variant and every hazard of the gallery alone under each
-//! checker, and writes what they found to `soundness.json` (`reports::wire::soundness`).
+//! checker, and writes what they found to `soundness.json` (`wire::soundness`).
 //!
 //! One process per variant and per hazard, because Miri and the sanitizers stop at their first
 //! finding: a finding is then charged to what caused it, and nothing after it goes unchecked.
@@ -19,8 +19,8 @@ use checkers::Tool;
 use fuzzing::{FUZZ_TARGETS, fuzz_run};
 use hazards::HazardBuilds;
 use kernels::Family;
-use reports::wire::soundness::{Checker, Outcome, SOUNDNESS_SCHEMA, SoundnessFile};
 use variants::{suite_check, variant_check};
+use wire::soundness::{Checker, Outcome, SOUNDNESS_SCHEMA, SoundnessFile};
 
 use crate::process::{checked, text};
 use crate::write_json;

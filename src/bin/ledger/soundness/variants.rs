@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use kernels::Family;
-use reports::wire::soundness::{Outcome, SuiteCheck, VariantCheck};
+use wire::soundness::{Outcome, SuiteCheck, VariantCheck};
 
 use super::checkers::{ASAN_MAX_UNITS, Tool, cargo, did_not_start, first_error};
 use crate::last_lines;
