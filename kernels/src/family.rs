@@ -191,8 +191,8 @@ pub struct Family {
     /// address): the verdict protocol's A/A control, which must read equivalent to the
     /// reference. It differs only by one opaque constant, so the compiler cannot merge the two.
     pub reference_copy: Run,
-    /// The least work possible on the same bytes, if the family has one.
-    pub floor: Option<&'static Variant>,
+    /// The least work possible on the same bytes, or why no such work bounds the family's.
+    pub floor: crate::families::floor::Floor,
     /// The input shape and size the verdict is read at.
     pub headline: (&'static str, usize),
     /// What input sizes count.
@@ -224,12 +224,12 @@ impl Family {
     /// A candidate or the floor, by name.
     pub fn measured_variant(&self, name: &str) -> Option<&'static Variant> {
         self.variant(name)
-            .or(self.floor.filter(|floor| floor.name == name))
+            .or(self.floor.variant().filter(|floor| floor.name == name))
     }
 
     /// The candidates followed by the floor: everything a bench measures.
     pub fn measured(&self) -> impl Iterator<Item = &'static Variant> {
-        self.variants.iter().chain(self.floor)
+        self.variants.iter().chain(self.floor.variant())
     }
 
     /// The reference variant.

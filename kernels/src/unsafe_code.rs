@@ -41,6 +41,40 @@ impl UnsafeCode {
     }
 }
 
+/// A family's `raw.rs`, the one file of a family that holds its unsafe code, read when the crate
+/// compiles. Each family names it once (`raw_file!("cast")`) and its variants count their items
+/// in it with [`RawFile::code`].
+#[derive(Clone, Copy, Debug)]
+pub struct RawFile {
+    /// The path, relative to the workspace root, that the site and the review show.
+    pub file: &'static str,
+    /// The file's text.
+    pub source: &'static str,
+}
+
+impl RawFile {
+    /// The unsafe code of `items` in this file (see [`UnsafeCode::counted`]).
+    pub const fn code(&self, items: &'static [&'static str]) -> UnsafeCode {
+        UnsafeCode::counted(self.file, self.source, items)
+    }
+}
+
+/// The [`RawFile`] of the family in `kernels/src/families/$family/`.
+macro_rules! raw_file {
+    ($family:literal) => {
+        $crate::unsafe_code::RawFile {
+            file: concat!("kernels/src/families/", $family, "/raw.rs"),
+            source: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/families/",
+                $family,
+                "/raw.rs"
+            )),
+        }
+    };
+}
+pub(crate) use raw_file;
+
 /// Unsafe operations from the start of `header` to the brace that closes its body.
 const fn operations_in_item(source: &[u8], header: &[u8]) -> usize {
     let start = match find(source, header, 0) {

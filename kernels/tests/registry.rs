@@ -39,7 +39,7 @@ fn every_family_has_the_required_shape() {
         }
         assert!(f.variants.len() >= 4, "{}", f.name);
         assert!(f.variants.iter().all(|v| v.kind.is_candidate()));
-        if let Some(floor) = f.floor {
+        if let Some(floor) = f.floor.variant() {
             assert_eq!(floor.kind, Kind::Floor);
         }
         let inputs = (f.inputs)();

@@ -181,6 +181,7 @@ impl<I: 'static, O: Debug + 'static> Declared for Comparison<I, O> {
                 })
                 .collect(),
             floor: None,
+            no_floor: None,
             inputs: self.inputs.iter().map(|i| input(&i.name)).collect(),
         }
     }

@@ -234,6 +234,67 @@ fn edit_catalog(run: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
 }
 
 #[test]
+fn the_findings_page_reads_each_verdict_off_the_results() {
+    let dir = scratch("findings");
+    let run = fixture_copy(&dir, "x86_64-fixture");
+    let out = dir.join("site");
+    let built = build(&[run], None, &out).expect("site builds");
+    let page = read(&out.join("findings.html"));
+    assert!(read(&out.join("index.html")).contains("href=\"findings.html\""));
+    let mut verdicts = 0;
+    for report in &built.ledger.families {
+        let name = &report.family.name;
+        assert!(page.contains(&format!("family-{name}.html")), "{name}");
+        let Some(verdict) = report.runs.first().and_then(|r| r.verdict.as_ref()) else {
+            continue;
+        };
+        verdicts += 1;
+        let m = &verdict.measured;
+        // The section of this family: from its heading to the next one.
+        let section = page
+            .split("<h2>")
+            .skip(1)
+            .find(|s| s.contains(&format!("family-{name}.html")))
+            .expect("a section");
+        assert!(
+            section.contains(&format!("<strong>{}</strong>", m.call.label())),
+            "{name}"
+        );
+        assert!(section.contains(&format!("<code>{}</code> against", m.unsafe_variant)));
+        for saving in &verdict.instructions {
+            assert!(
+                section.contains(&format!(
+                    "{:.0} instructions per call",
+                    saving.unsafe_per_call
+                )),
+                "{name}: {section}"
+            );
+        }
+        let disassembled = |v: &str| {
+            report
+                .codegen
+                .iter()
+                .any(|a| a.rows.iter().any(|r| r.variant == v))
+        };
+        if disassembled(&m.unsafe_variant) && disassembled(&m.safe_variant) {
+            assert!(section.contains("the unsafe side's"), "{section}");
+        }
+        if let Some(floor) = &report.family.floor {
+            assert!(
+                section.contains(&format!("(<code>{}</code>)", floor.name)),
+                "{section}"
+            );
+            // A variant that skips work is never the one held to the floor.
+            assert!(
+                !section
+                    .contains("whole work at <code>mixed/64KiB</code>, <code>from_utf8_unchecked")
+            );
+        }
+    }
+    assert!(verdicts >= 2, "the fixture's verdicts");
+}
+
+#[test]
 fn variants_are_described_as_they_were_when_measured() {
     // The catalog written with the results is the only description the report reads: a
     // variant renamed or redescribed in the registry since is shown as measured.
@@ -250,6 +311,7 @@ fn variants_are_described_as_they_were_when_measured() {
             .expect("variant");
         variant["description"] = "as described when measured".into();
         variant["invariants"] = serde_json::json!(["an invariant of the measured build"]);
+        text["no_floor"] = "no pass over bytes bounds it when measured".into();
     });
     let out = dir.join("site");
     build(&[run], None, &out).expect("site");
@@ -258,6 +320,10 @@ fn variants_are_described_as_they_were_when_measured() {
     assert!(
         page.contains("an invariant of the measured build"),
         "invariant"
+    );
+    assert!(
+        page.contains("No floor: no pass over bytes bounds it when measured."),
+        "the reason a family has no floor"
     );
 }
 

@@ -43,6 +43,9 @@ pub struct FamilyEntry {
     pub variants: Vec<VariantEntry>,
     /// The least work possible on the same bytes, if measured.
     pub floor: Option<VariantEntry>,
+    /// Why no floor bounds the family's work, where it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_floor: Option<String>,
     /// The generated inputs.
     pub inputs: Vec<InputEntry>,
 }

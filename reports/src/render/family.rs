@@ -137,6 +137,9 @@ fn variants_table(out: &mut String, report: &FamilyReport) {
         );
     }
     out.push_str("</tbody></table></div>\n");
+    if let Some(why) = &family.no_floor {
+        let _ = writeln!(out, "<p class=\"note\">No floor: {}.</p>", escape(why));
+    }
 }
 
 /// One architecture's counts: a row per variant, a column per counted input.

@@ -113,7 +113,9 @@ tr.best td,td.best{background:#e9f7ee;font-weight:600}
 .kind-baseline{background:#eceef2;color:#434a57}.kind-floor{background:#f1eddf;color:#5c4b12}
 .call{font-weight:700;white-space:nowrap}.call-pays{color:#1d7a3a}.call-equivalent{color:#555}
 .call-inconclusive{color:#8a6d00}.call-safe-wins{color:#0b4f91}.call .note,.call .flag,.call .finding{font-size:.8rem;white-space:normal}
-#verdicts{width:100%;max-width:46rem}#verdicts tr.more td{border-bottom:2px solid #dde1e8;padding-top:0}
+#verdicts{width:100%;max-width:72rem}#verdicts td.pair{font-size:.85rem}
+@media (max-width:52rem){#verdicts .pair{display:none}}
+#verdicts tr.more td{border-bottom:2px solid #dde1e8;padding-top:0}
 #verdicts tr:not(.more) td{border-bottom:none}ul.details{margin:.3rem 0;padding-left:1.1rem;font-size:.86rem}
 ul.details li{margin:.15rem 0}.ok{color:#1d7a3a;font-weight:600}
 .note{color:#535b69;font-size:.88rem}.problems li{margin:.2rem 0}
@@ -136,7 +138,7 @@ pub fn page(title: &str, families: &[String], body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><style>{STYLE}</style></head><body>\n<nav><a href=\"index.html\">\
-         verdicts</a>",
+         verdicts</a><a href=\"findings.html\">findings</a>",
         escape(title)
     );
     for family in families {

@@ -155,7 +155,8 @@ fn unsafe_code_summary(verdict: &Verdict) -> String {
 fn verdict_table(out: &mut String, ledger: &Ledger) {
     out.push_str(
         "<table id=\"verdicts\"><thead><tr><th>family</th><th>verdict</th>\
-         <th>speedup [95% CI]</th></tr></thead><tbody>\n",
+         <th>speedup [95% CI]</th><th class=\"pair\">confirmed pair (unsafe vs safe)</th></tr>\
+         </thead><tbody>\n",
     );
     let mut rows = 0;
     for report in &ledger.families {
@@ -168,7 +169,7 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
         if report.runs.is_empty() {
             let _ = writeln!(
                 out,
-                "<tr><td>{link}</td><td colspan=\"2\" class=\"note\">not measured on any host \
+                "<tr><td>{link}</td><td colspan=\"3\" class=\"note\">not measured on any host \
                  in these results</td></tr>"
             );
             continue;
@@ -183,7 +184,7 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
             let Some(verdict) = &run.verdict else {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{link}{place}</td><td colspan=\"2\" class=\"note\">no verdict: \
+                    "<tr><td>{link}{place}</td><td colspan=\"3\" class=\"note\">no verdict: \
                      {}</td></tr>",
                     escape(&run.missing.join("; "))
                 );
@@ -211,7 +212,8 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 out,
                 "<tr><td>{link}{place}</td><td class=\"call call-{}\">{}{flags}</td>\
                  <td class=\"num\">{}<br><span class=\"note\">[{}, {}]<br>one build: {}–{}\
-                 </span></td></tr>",
+                 </span></td><td class=\"pair\"><code>{}</code><br><span class=\"note\">vs\
+                 </span> <code>{}</code></td></tr>",
                 m.call.label().replace(' ', "-"),
                 m.call.label(),
                 times(m.speedup.point),
@@ -219,10 +221,12 @@ fn verdict_table(out: &mut String, ledger: &Ledger) {
                 times(m.speedup.upper),
                 times(m.speedup.lowest),
                 times(m.speedup.highest),
+                escape(&m.unsafe_variant),
+                escape(&m.safe_variant),
             );
             let _ = writeln!(
                 out,
-                "<tr class=\"more\"><td colspan=\"3\"><details><summary><code>{}</code> vs \
+                "<tr class=\"more\"><td colspan=\"4\"><details><summary><code>{}</code> vs \
                  <code>{}</code></summary>{}</details></td></tr>",
                 escape(&m.unsafe_variant),
                 escape(&m.safe_variant),

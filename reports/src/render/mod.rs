@@ -6,6 +6,7 @@ pub mod plots;
 
 mod codegen;
 mod family;
+mod findings;
 mod index;
 mod soundness;
 
@@ -39,6 +40,10 @@ pub fn render(ledger: &Ledger) -> Result<Vec<SiteFile>, ReportError> {
         path: "index.html".to_owned(),
         bytes: html::page("unsafe-ledger: verdicts", &names, &index::body(ledger)).into_bytes(),
     }];
+    files.push(SiteFile {
+        path: findings::PAGE.to_owned(),
+        bytes: html::page("unsafe-ledger: findings", &names, &findings::body(ledger)).into_bytes(),
+    });
     files.push(SiteFile {
         path: soundness::PAGE.to_owned(),
         bytes: html::page("unsafe-ledger: soundness", &names, &soundness::body(ledger))

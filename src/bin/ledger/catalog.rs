@@ -34,7 +34,8 @@ fn family(family: &Family) -> FamilyEntry {
         headline,
         takes_files: family.takes_files,
         variants: family.variants.iter().map(variant).collect(),
-        floor: family.floor.map(variant),
+        floor: family.floor.variant().map(variant),
+        no_floor: family.floor.absent_because().map(str::to_owned),
         inputs,
     }
 }

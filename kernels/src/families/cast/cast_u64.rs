@@ -14,7 +14,7 @@ pub static CAST_U64: Family = Family {
     variants: &Table::<u64>::VARIANTS,
     reference: "chunks_exact",
     reference_copy: Table::<u64>::REFERENCE_COPY,
-    floor: Some(&crate::families::floor::READ_PASS),
+    floor: crate::families::floor::Floor::Measured(&crate::families::floor::READ_PASS),
     headline: ("aligned", 64 << 10),
     unit: Unit::Bytes,
     inputs: super::inputs::specs::<u64>,

@@ -21,14 +21,8 @@ use super::floor;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Precondition, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/cast/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("cast");
 
 /// An element type bytes are reinterpreted as.
 pub trait Word:
@@ -174,7 +168,7 @@ impl<W: Word> Table<W> {
                     "every bit pattern is a valid word",
                 ],
                 SKIPS_ALIGNMENT,
-                raw_code(&["pub unsafe fn sum_cast_raw_unchecked<"]),
+                RAW.code(&["pub unsafe fn sum_cast_raw_unchecked<"]),
             ),
             raw::cast_raw_run::<W>(),
         ),
@@ -185,7 +179,7 @@ impl<W: Word> Table<W> {
             Unsafety::new(
                 &["every bit pattern is a valid word"],
                 &[],
-                raw_code(&["pub fn sum_align_to<"]),
+                RAW.code(&["pub fn sum_align_to<"]),
             ),
             Run::borrow(|b| digest(raw::sum_align_to::<W>(b), b.len())),
         ),
@@ -199,7 +193,7 @@ impl<W: Word> Table<W> {
                     "every bit pattern is a valid word",
                 ],
                 &[],
-                raw_code(&["pub fn sum_read_unaligned<"]),
+                RAW.code(&["pub fn sum_read_unaligned<"]),
             ),
             Run::borrow(|b| digest(raw::sum_read_unaligned::<W>(b), b.len())),
         ),
@@ -216,7 +210,7 @@ pub static CAST: Family = Family {
     variants: &Table::<u32>::VARIANTS,
     reference: "chunks_exact",
     reference_copy: Table::<u32>::REFERENCE_COPY,
-    floor: Some(&floor::READ_PASS),
+    floor: floor::Floor::Measured(&floor::READ_PASS),
     headline: ("aligned", 64 << 10),
     unit: Unit::Bytes,
     inputs: inputs::specs::<u32>,

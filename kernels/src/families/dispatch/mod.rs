@@ -15,14 +15,8 @@ pub mod safe;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/dispatch/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("dispatch");
 
 /// The shapes, with integer sizes so that every variant's total is exactly the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,7 +204,7 @@ pub static DISPATCH: Family = Family {
                    private, never changed)",
                 ],
                 &[],
-                raw_code(&[
+                RAW.code(&[
                     "impl Scene for AnyUnchecked",
                     "unsafe fn downcast_unchecked<",
                 ]),
@@ -227,7 +221,7 @@ pub static DISPATCH: Family = Family {
                     "the data pointer comes from Box::into_raw and is freed once, in Drop",
                 ],
                 &[],
-                raw_code(&[
+                RAW.code(&[
                     "impl Erased {",
                     "unsafe fn area_of<",
                     "unsafe fn drop_box<",
@@ -239,7 +233,10 @@ pub static DISPATCH: Family = Family {
     ],
     reference: "enum_match",
     reference_copy: Run::fixture(scene::<safe::EnumMatch, true>),
-    floor: None,
+    floor: crate::families::floor::Floor::None(
+        "the work is a call through a handle and the callee's body; no pass over bytes bounds \
+         it, and the least work, the body inlined, is what enum_match already does",
+    ),
     headline: ("mixed", 64_000),
     unit: Unit::Operations,
     inputs: inputs::specs,

@@ -21,14 +21,8 @@ use std::fmt;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/index/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("index");
 
 /// A table and keys into it, every key checked against the table's length when built. The
 /// fields are private, so safe code outside this module holds a `Lookups` only through
@@ -136,6 +130,17 @@ const NO_KEY_OUT_OF_BOUNDS: &[&str] = &[
      code cannot set any other way",
 ];
 
+/// The floor: every key read once. The table's lookups come on top of it, so it bounds the
+/// gather from below without coming close where the table misses the caches.
+static KEYS_READ: Variant = Variant::floor(
+    "read_keys",
+    "read every key once (the OR-fold read pass), without the lookups: a loose floor",
+    Run::fixture(|input| {
+        let keys = input.workload::<Lookups>().map_or(&[][..], Lookups::keys);
+        crate::families::floor::read_fixture(bytemuck::cast_slice(keys))
+    }),
+);
+
 /// Family `index`: a gather through data-dependent keys.
 pub static INDEX: Family = Family {
     name: "index",
@@ -179,7 +184,7 @@ pub static INDEX: Family = Family {
             Unsafety::new(
                 NO_KEY_OUT_OF_BOUNDS,
                 &[],
-                raw_code(&["pub fn sum_get_unchecked("]),
+                RAW.code(&["pub fn sum_get_unchecked("]),
             ),
             Run::fixture(|input| gather::<false>(input, raw::sum_get_unchecked)),
         ),
@@ -189,14 +194,14 @@ pub static INDEX: Family = Family {
             Unsafety::new(
                 NO_KEY_OUT_OF_BOUNDS,
                 &[],
-                raw_code(&["pub fn sum_ptr_add("]),
+                RAW.code(&["pub fn sum_ptr_add("]),
             ),
             Run::fixture(|input| gather::<false>(input, raw::sum_ptr_add)),
         ),
     ],
     reference: "indexing",
     reference_copy: Run::fixture(|input| gather::<true>(input, safe::sum_indexing)),
-    floor: None,
+    floor: crate::families::floor::Floor::Measured(&KEYS_READ),
     headline: ("table-16KiB", 64_000),
     unit: Unit::Operations,
     inputs: inputs::specs,

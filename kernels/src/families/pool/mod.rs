@@ -24,14 +24,8 @@ use rayon::ThreadPool;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/pool/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("pool");
 
 /// The work one input describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,7 +269,7 @@ pub static POOL: Family = Family {
             Unsafety::new(
                 raw::SLAB_INVARIANTS,
                 &[],
-                raw_code(&[
+                RAW.code(&[
                     "impl<T: PoolObject> RawSlab<T> {",
                     "impl<T> Drop for RawSlab<T>",
                     "impl<T: PoolObject> LocalPool for LocalSlab<T>",
@@ -286,7 +280,10 @@ pub static POOL: Family = Family {
     ],
     reference: "vec_guard",
     reference_copy: Run::fixture(local::<safe::GuardPool<Scratch>, safe::GuardPool<Message>, true>),
-    floor: None,
+    floor: crate::families::floor::Floor::None(
+        "the work is taking objects from a pool and giving them back around each object's \
+         own operation; no pass over bytes bounds the bookkeeping",
+    ),
     headline: ("scratch", 64_000),
     unit: Unit::Operations,
     inputs: inputs::local_specs,

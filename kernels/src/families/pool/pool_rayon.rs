@@ -225,7 +225,7 @@ pub static POOL_RAYON: Family = Family {
             Unsafety::new(
                 raw::WORKER_TABLE_INVARIANTS,
                 &[],
-                super::raw_code(&[
+                super::RAW.code(&[
                     "unsafe impl<T: Send> Sync for WorkerTable<T>",
                     "impl<T: PoolObject> WorkerTable<T> {",
                 ]),
@@ -241,7 +241,10 @@ pub static POOL_RAYON: Family = Family {
     reference_copy: Run::fixture(
         parallel::<safe::PerWorkerMutex<Scratch>, safe::PerWorkerMutex<Message>, true>,
     ),
-    floor: None,
+    floor: crate::families::floor::Floor::None(
+        "the work is taking objects from per-worker pools around each object's own \
+         operation, spread by rayon; no pass over bytes bounds the bookkeeping",
+    ),
     headline: ("scratch-all", 64_000),
     unit: Unit::Operations,
     inputs: super::inputs::parallel_specs,

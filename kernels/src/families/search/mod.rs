@@ -22,14 +22,8 @@ use std::fmt;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/search/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("search");
 
 /// A sorted table and the queries to look up in it, the order checked when built. The unsafe
 /// variants do not rely on the order (every probe stays in bounds for any table); the
@@ -205,7 +199,7 @@ pub static SEARCH: Family = Family {
             Unsafety::new(
                 PROBES_IN_BOUNDS,
                 &[],
-                raw_code(&["pub fn lower_bound_get_unchecked("]),
+                RAW.code(&["pub fn lower_bound_get_unchecked("]),
             ),
             Run::fixture(|input| fixture::<false>(input, raw::search_get_unchecked)),
         ),
@@ -216,14 +210,17 @@ pub static SEARCH: Family = Family {
             Unsafety::new(
                 PROBES_IN_BOUNDS,
                 &[],
-                raw_code(&["pub fn lower_bound_ptr_add("]),
+                RAW.code(&["pub fn lower_bound_ptr_add("]),
             ),
             Run::fixture(|input| fixture::<false>(input, raw::search_ptr_add)),
         ),
     ],
     reference: "branchless",
     reference_copy: Run::fixture(|input| fixture::<true>(input, safe::search_branchless)),
-    floor: None,
+    floor: crate::families::floor::Floor::None(
+        "a binary search is a chain of dependent loads, each waiting on the one before; any \
+         pass over the table reads more than the search does, so none bounds it",
+    ),
     headline: ("table-16KiB", 4_000),
     unit: Unit::Operations,
     inputs: inputs::specs,

@@ -25,14 +25,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Digest, Precondition, RecordFold, RecordsRejected};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/serial/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("serial");
 
 #[cfg(target_endian = "big")]
 compile_error!("the serial families define their byte layout as the little-endian in-memory one");

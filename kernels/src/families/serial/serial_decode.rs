@@ -107,7 +107,7 @@ pub static SERIAL_DECODE: Family = Family {
             Unsafety::new(
                 VIEW_INVARIANTS,
                 &["the alignment check (bytemuck does it once per slice)"],
-                super::raw_code(&["pub unsafe fn view_raw_unchecked("]),
+                super::RAW.code(&["pub unsafe fn view_raw_unchecked("]),
             ),
             raw::view_raw_run(),
         ),
@@ -121,7 +121,7 @@ pub static SERIAL_DECODE: Family = Family {
                     "Record is plain old data: every bit pattern valid",
                 ],
                 &[],
-                super::raw_code(&["pub fn fold_read_unaligned("]),
+                super::RAW.code(&["pub fn fold_read_unaligned("]),
             ),
             Run::borrow(|b| digest(raw::fold_read_unaligned(b))),
         ),
@@ -131,7 +131,7 @@ pub static SERIAL_DECODE: Family = Family {
         std::hint::black_box(crate::families::COPY_MARK);
         digest_owned(safe::decode_le_fields(b))
     }),
-    floor: None,
+    floor: crate::families::floor::Floor::Measured(&crate::families::floor::READ_PASS),
     headline: ("aligned", 1000),
     unit: Unit::Records,
     inputs: super::inputs::decode_specs,

@@ -106,7 +106,7 @@ pub static SERIAL_ENCODE: Family = Family {
                     "the byte view covers exactly the records' memory and does not outlive it",
                 ],
                 &[],
-                super::raw_code(&["pub fn encode_raw("]),
+                super::RAW.code(&["pub fn encode_raw("]),
             ),
             Run::fixture(|input| {
                 EncodeFixture::boxed(input, raw::encode_raw, safe::decode_le_fields)
@@ -117,7 +117,7 @@ pub static SERIAL_ENCODE: Family = Family {
     reference_copy: Run::fixture(|input| {
         EncodeFixture::boxed(input, encode_le_fields_copy, safe::decode_le_fields)
     }),
-    floor: None,
+    floor: crate::families::floor::Floor::Measured(&crate::families::floor::COPY_PASS),
     headline: ("trades", 1000),
     unit: Unit::Records,
     inputs: super::inputs::encode_specs,

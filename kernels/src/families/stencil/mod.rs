@@ -22,14 +22,8 @@ pub mod safe;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/stencil/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("stencil");
 
 /// The smoothing of three neighbouring samples, in the one order every variant uses: no
 /// variant may reassociate it, so that all of them produce the same bits.
@@ -95,6 +89,19 @@ const WINDOWS_IN_BOUNDS: &[&str] = &[
      samples: checked once when the function is called, which panics otherwise",
 ];
 
+/// The floor: the samples copied into a kept buffer, as many bytes read and written as the
+/// smoothing reads and writes, at `memcpy`'s speed.
+static COPY_SAMPLES: Variant = Variant::floor(
+    "copy_pass",
+    "copy the samples that have an output into a kept buffer (memcpy, page-congruent)",
+    Run::fixture(|input| {
+        let samples = input.workload::<Signal>().map_or(&[][..], |s| &s.0[..]);
+        crate::families::floor::copy_fixture(bytemuck::cast_slice(
+            &samples[..output_len(samples.len())],
+        ))
+    }),
+);
+
 /// Family `stencil`: 3-point smoothing over a signal.
 pub static STENCIL: Family = Family {
     name: "stencil",
@@ -128,7 +135,7 @@ pub static STENCIL: Family = Family {
             Unsafety::new(
                 WINDOWS_IN_BOUNDS,
                 &[],
-                raw_code(&["pub fn smooth_get_unchecked("]),
+                RAW.code(&["pub fn smooth_get_unchecked("]),
             ),
             Run::fixture(|input| fixture::<false>(input, raw::smooth_get_unchecked)),
         ),
@@ -139,7 +146,7 @@ pub static STENCIL: Family = Family {
             Unsafety::new(
                 WINDOWS_IN_BOUNDS,
                 &[],
-                raw_code(&["pub fn smooth_ptr_add("]),
+                RAW.code(&["pub fn smooth_ptr_add("]),
             ),
             Run::fixture(|input| fixture::<false>(input, raw::smooth_ptr_add)),
         ),
@@ -150,14 +157,14 @@ pub static STENCIL: Family = Family {
             Unsafety::new(
                 WINDOWS_IN_BOUNDS,
                 &[],
-                raw_code(&["pub fn smooth_unchecked_slices("]),
+                RAW.code(&["pub fn smooth_unchecked_slices("]),
             ),
             Run::fixture(|input| fixture::<false>(input, raw::smooth_unchecked_slices)),
         ),
     ],
     reference: "resliced",
     reference_copy: Run::fixture(|input| fixture::<true>(input, safe::smooth_resliced)),
-    floor: None,
+    floor: crate::families::floor::Floor::Measured(&COPY_SAMPLES),
     headline: ("signal", 64 << 10),
     unit: Unit::Bytes,
     inputs: inputs::specs,

@@ -14,14 +14,8 @@ use super::floor;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Run, Unit, Utf8Failure};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/text/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("text");
 
 /// An owned conversion that failed: where, and the buffer given back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +78,7 @@ pub static TEXT: Family = Family {
             Unsafety::new(
                 VALID_UTF8,
                 SKIPS_VALIDATION,
-                raw_code(&["pub unsafe fn from_utf8_unchecked("]),
+                RAW.code(&["pub unsafe fn from_utf8_unchecked("]),
             ),
             raw::FROM_UTF8_UNCHECKED,
         ),
@@ -109,7 +103,7 @@ pub static TEXT: Family = Family {
             Unsafety::new(
                 VALID_UTF8,
                 SKIPS_VALIDATION,
-                raw_code(&["pub unsafe fn string_from_utf8_unchecked("]),
+                RAW.code(&["pub unsafe fn string_from_utf8_unchecked("]),
             ),
             raw::STRING_FROM_UTF8_UNCHECKED,
         ),
@@ -120,7 +114,7 @@ pub static TEXT: Family = Family {
             Unsafety::new(
                 &["simdutf8::basic::from_utf8 returned Ok for exactly these bytes"],
                 &[],
-                raw_code(&["pub fn string_simdutf8_then_unchecked("]),
+                RAW.code(&["pub fn string_simdutf8_then_unchecked("]),
             ),
             Run::consume(|v| digest_string(raw::string_simdutf8_then_unchecked(v))),
         ),
@@ -130,7 +124,7 @@ pub static TEXT: Family = Family {
         std::hint::black_box(super::COPY_MARK);
         digest_str(safe::from_utf8_std(b))
     }),
-    floor: Some(&floor::READ_PASS),
+    floor: floor::Floor::Measured(&floor::READ_PASS),
     headline: ("mixed", 64 << 10),
     unit: Unit::Bytes,
     inputs: inputs::specs,

@@ -21,14 +21,8 @@ pub mod uninit_read;
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, Run, Unit};
 
-/// The unsafe code of `items` in this family's `raw.rs`, counted when the crate compiles.
-const fn raw_code(items: &'static [&'static str]) -> crate::unsafe_code::UnsafeCode {
-    crate::unsafe_code::UnsafeCode::counted(
-        "kernels/src/families/uninit/raw.rs",
-        include_str!("raw.rs"),
-        items,
-    )
-}
+/// This family's unsafe code, where its unsafe variants' items are counted.
+const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("uninit");
 
 /// What fills a buffer, chosen by the input's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +162,7 @@ pub static UNINIT: Family = Family {
                     "the new length is within the capacity",
                 ],
                 &[],
-                raw_code(&["fn spare_capacity("]),
+                RAW.code(&["fn spare_capacity("]),
             ),
             Run::fixture(|input| fixture::<false>(input, SPARE_CAPACITY)),
         ),
@@ -178,14 +172,14 @@ pub static UNINIT: Family = Family {
             Unsafety::new(
                 &["every element was written before assume_init"],
                 &[],
-                raw_code(&["fn box_uninit("]),
+                RAW.code(&["fn box_uninit("]),
             ),
             Run::fixture(|input| fixture::<false>(input, BOX_UNINIT)),
         ),
     ],
     reference: "zeroed",
     reference_copy: Run::fixture(|input| fixture::<true>(input, ZEROED)),
-    floor: None,
+    floor: crate::families::floor::Floor::Measured(&crate::families::floor::COPY_PASS),
     headline: ("lowercase", 64 << 10),
     unit: Unit::Bytes,
     inputs: inputs::specs,
