@@ -51,10 +51,10 @@ plan=full
 # looks, the last being its cap. Quick keeps the sequential rule and lowers the cap: a family
 # whose effect is clear of the margin is decided within it, the rest read inconclusive with the
 # processes they would need.
-protocol_plan=(--screen 3 --looks 4,6,9,13,19,27 --sizes)
+protocol_plan=(--screen 3 --screen-cap 9 --looks 4,6,9,13,19,27 --sizes)
 if ((quick)); then
     plan=quick
-    protocol_plan=(--screen 2 --looks 4,6,9,13,19)
+    protocol_plan=(--screen 2 --screen-cap 6 --looks 4,6,9,13,19)
 fi
 # A family filter for the flamegraphs (a criterion regex on `family/shape/variant/size`) and for
 # the protocol.

@@ -70,17 +70,18 @@ usage() {
 }
 
 # layout_count PROTOCOL_ARGS...: how many processes a protocol plan can run (its screening
-# processes and its confirmation's cap), one code layout each.
+# cap and its confirmation's cap), one code layout each.
 layout_count() {
-    local screen=0 looks=0
+    local screen=0 cap=0 looks=0
     while (($#)); do
         case "$1" in
             --screen) screen=$2; shift ;;
+            --screen-cap) cap=$2; shift ;;
             --looks) looks=${2##*,}; shift ;;
         esac
         shift
     done
-    echo $((screen + looks))
+    echo $(( (cap > screen ? cap : screen) + looks ))
 }
 
 # build_layouts N SEED DIR: N link orders of a plain release build of the ledger binary (no

@@ -237,8 +237,10 @@ fn run_parent(declared: &[&dyn Declared], run: &RunArgs) -> Result<(), String> {
         screen: run.screen,
         base,
     };
+    // A user's pair keeps a fixed screening: its layouts are built for `screen` processes.
     let plan = Plan {
         screen: run.screen,
+        screen_cap: run.screen,
         looks: run.looks.clone(),
     };
     let outcomes = driver::drive(&catalog.families, &plan, &mut spawner, &mut |line| {

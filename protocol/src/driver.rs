@@ -1,5 +1,9 @@
 //! A protocol run across families: screening processes first, then confirmation look by look.
 //!
+//! Screening gives every family the plan's screening processes, then more, one at a time, to
+//! the families whose pick the processes so far leave open (a candidate neither clearly slower
+//! than the pick nor tied with it), up to the screening cap.
+//!
 //! Every process measures every family still open, in its own order, so process k of every
 //! family runs before process k + 1 of any: a drift of the host over the run hits every
 //! family's processes alike instead of one family's whole confirmation. After each look the
@@ -12,7 +16,7 @@ use std::time::Instant;
 use wire::catalog::FamilyEntry;
 use wire::rounds::{Pair, Phase};
 
-use crate::reading::{Confirmation, confirm, screen};
+use crate::reading::{Confirmation, confirm, screen, screen_settled};
 use crate::rounds::{CaseRounds, read_process};
 use crate::rule::Call;
 use crate::sequential::Looks;
@@ -20,8 +24,11 @@ use crate::sequential::Looks;
 /// How many processes each phase runs.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    /// Screening processes (every candidate).
+    /// Screening processes every family gets (every candidate).
     pub screen: usize,
+    /// The most screening processes a family gets: after `screen`, a family whose pick is not
+    /// yet clear ([`screen_settled`]) gets another, up to this many.
+    pub screen_cap: usize,
     /// The confirmation's looks; the last is the cap.
     pub looks: Looks,
 }
@@ -102,15 +109,34 @@ pub fn drive(
             pair: None,
         })
         .collect();
-    for process in 0..plan.screen {
+    // Every family gets `plan.screen` screening processes; one whose pick is still open gets
+    // more, one at a time, up to the screening cap.
+    let mut screening = everyone;
+    let mut process = 0;
+    while !screening.is_empty() && process < plan.screen.max(plan.screen_cap) {
         progress(format!(
-            "screen: process {} of {}, {}, {:.0?} elapsed",
+            "screen: process {}{}, {}, {:.0?} elapsed",
             process + 1,
-            plan.screen,
-            count_families(everyone.len()),
+            if process < plan.screen {
+                format!(" of {}", plan.screen)
+            } else {
+                format!(" (cap {}): picks not yet clear", plan.screen_cap)
+            },
+            count_families(screening.len()),
             started.elapsed()
         ));
-        launcher.launch(Phase::Screen, process, &everyone)?;
+        launcher.launch(Phase::Screen, process, &screening)?;
+        process += 1;
+        if process >= plan.screen {
+            screening.retain(|work| {
+                let Some(family) = families.iter().find(|f| f.name == work.family) else {
+                    return false;
+                };
+                launcher
+                    .cases(&family.name, Phase::Screen, &family.headline.name)
+                    .is_ok_and(|cases| !screen_settled(family, &cases.iter().collect::<Vec<_>>()))
+            });
+        }
     }
     let mut outcomes = Vec::new();
     let mut open: Vec<(&FamilyEntry, Pair)> = Vec::new();

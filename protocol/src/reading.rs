@@ -100,6 +100,40 @@ pub fn screen(family: &FamilyEntry, cases: &[&CaseRounds]) -> Result<Screening, 
     })
 }
 
+/// How close two candidates' times must be for screening to call them tied: within it, either
+/// pick confirms a pair that does the same work at the same speed, so screening need not tell
+/// them apart. A third of the margin, so that a tie cannot move a call across it on its own.
+pub const SCREEN_TIE: f64 = 0.015;
+
+/// Whether screening has said enough to pick the pair: on each side, every other candidate is
+/// either slower than the side's pick beyond doubt (a 95% interval of its time over the pick's,
+/// over processes, above 1) or tied with it (the interval inside `1 ± SCREEN_TIE`). Where a
+/// candidate is neither, the pick depends on which layouts the few processes drew, and more
+/// screening processes are what decides it. Descriptive: it sets how long screening runs,
+/// never a verdict, and the confirmation's processes are fresh.
+pub fn screen_settled(family: &FamilyEntry, cases: &[&CaseRounds]) -> bool {
+    let Ok(screening) = screen(family, cases) else {
+        return true;
+    };
+    let per_process: Vec<BTreeMap<String, f64>> = cases.iter().map(|c| c.means()).collect();
+    let measured = |name: &str| per_process.iter().all(|m| m.contains_key(name));
+    let Some((safe_side, unsafe_side)) = sides(family, &measured) else {
+        return true;
+    };
+    let decided = |side: &[&VariantEntry], pick: &str| {
+        side.iter().filter(|v| v.name != pick).all(|other| {
+            let logs: Vec<f64> = per_process
+                .iter()
+                .map(|m| (m[&other.name] / m[pick]).ln())
+                .collect();
+            ProcessRatio::descriptive(&logs).is_none_or(|r| {
+                r.lower > 1.0 || (r.lower >= 1.0 - SCREEN_TIE && r.upper <= 1.0 + SCREEN_TIE)
+            })
+        })
+    };
+    decided(&safe_side, &screening.pair.safe) && decided(&unsafe_side, &screening.pair.unsafe_)
+}
+
 /// A control's reading against its target.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Control {

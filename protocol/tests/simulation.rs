@@ -21,6 +21,7 @@ const INPUT: &str = "mixed/64KiB";
 const SEEDS: usize = 1000;
 /// `ledger protocol`'s defaults.
 const SCREEN: usize = 3;
+const SCREEN_CAP: usize = 9;
 const LOOKS: [usize; 6] = [4, 6, 9, 13, 19, 27];
 const ROUNDS: usize = 10;
 
@@ -61,6 +62,7 @@ fn family(variants: &[(&str, VariantKind, f64)]) -> FamilyEntry {
         takes_files: false,
         variants: variants.iter().map(|(n, k, _)| variant(n, *k)).collect(),
         floor: None,
+        no_floor: None,
         inputs: vec![input],
     }
 }
@@ -271,6 +273,8 @@ impl Launcher for Machine {
 struct Outcome {
     confirmation: Confirmation,
     truth: f64,
+    /// Screening processes the family got.
+    screened: usize,
 }
 
 impl Outcome {
@@ -284,6 +288,7 @@ impl Outcome {
 struct Scenario {
     variants: Vec<(&'static str, VariantKind, f64)>,
     noise: Noise,
+    screen_cap: usize,
     copy_bias: f64,
     twice_bias: f64,
 }
@@ -293,6 +298,7 @@ impl Scenario {
         Self {
             variants: variants.to_vec(),
             noise,
+            screen_cap: SCREEN_CAP,
             copy_bias: 1.0,
             twice_bias: 1.0,
         }
@@ -320,6 +326,7 @@ impl Scenario {
         let looks = Looks::new(&LOOKS).expect("looks");
         let plan = Plan {
             screen: SCREEN,
+            screen_cap: self.screen_cap,
             looks,
         };
         (0..seeds)
@@ -340,9 +347,11 @@ impl Scenario {
                     .expect("a confirmation");
                 let truth = machine.truth[&confirmation.pair.safe]
                     / machine.truth[&confirmation.pair.unsafe_];
+                let screened = machine.kept.get(&Phase::Screen).map_or(0, Vec::len);
                 Outcome {
                     confirmation,
                     truth,
+                    screened,
                 }
             })
             .collect()
@@ -637,4 +646,69 @@ fn the_intervals_cover_at_every_look_together() {
         "{repeated}: far more conservative than planned"
     );
     assert!(ordinary < repeated, "{ordinary} vs {repeated}");
+}
+
+/// Two unsafe candidates 4% apart, each arm's placement luck as on the awkward machine (a
+/// quarter of builds 8% slower, heavy tails): screening that stops at its three processes
+/// picks the slower one often; screening that goes on while the pick is open picks the faster
+/// one far more often, and stops early where the candidates are clearly apart or tied.
+#[test]
+fn screening_goes_on_until_the_pick_is_clear() {
+    let variants = [
+        ("safe", VariantKind::Safe, 1000.0),
+        ("unsafe_fast", VariantKind::Unsafe, 960.0),
+        ("unsafe_slow", VariantKind::Unsafe, 1000.0),
+    ];
+    let noise = Noise {
+        process_shift: 0.05,
+        arm_shift: 0.03,
+        heavy_tails: true,
+        regime_rate: 0.25,
+        regime_penalty: 0.08,
+        ..NOISY
+    };
+    let fixed = Scenario {
+        screen_cap: SCREEN,
+        ..Scenario::new(&variants, noise)
+    }
+    .run("pick-fixed", SEEDS);
+    let adaptive = Scenario::new(&variants, noise).run("pick-adaptive", SEEDS);
+    let right =
+        |outcomes: &[Outcome]| count(outcomes, |o| o.confirmation.pair.unsafe_ == "unsafe_fast");
+    let screened = |outcomes: &[Outcome]| {
+        outcomes.iter().map(|o| o.screened).sum::<usize>() as f64 / outcomes.len() as f64
+    };
+    let text = format!(
+        "fixed: right pick {} of {SEEDS}, {:.1} screening processes; adaptive: {} of {SEEDS}, \
+         {:.1}",
+        right(&fixed),
+        screened(&fixed),
+        right(&adaptive),
+        screened(&adaptive)
+    );
+    eprintln!("{text}");
+    assert!(
+        adaptive
+            .iter()
+            .all(|o| (SCREEN..=SCREEN_CAP).contains(&o.screened))
+    );
+    assert!(right(&adaptive) >= SEEDS * 90 / 100, "{text}");
+    // Half the wrong picks gone.
+    assert!(
+        SEEDS - right(&adaptive) <= (SEEDS - right(&fixed)) / 2,
+        "{text}"
+    );
+
+    // Clearly apart (25%): the first processes decide, nothing added.
+    let apart = [
+        ("safe", VariantKind::Safe, 1000.0),
+        ("unsafe_fast", VariantKind::Unsafe, 800.0),
+        ("unsafe_slow", VariantKind::Unsafe, 1000.0),
+    ];
+    let outcomes = Scenario::new(&apart, NOISY).run("pick-apart", SEEDS / 4);
+    assert!(
+        screened(&outcomes) < SCREEN as f64 + 0.5,
+        "{:.1} screening processes",
+        screened(&outcomes)
+    );
 }

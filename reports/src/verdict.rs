@@ -12,9 +12,10 @@ pub fn rule_text() -> String {
     let pct = MARGIN * 100.0;
     format!(
         "Two phases. Screening times every candidate of a family in a few fresh processes \
-         (rounds of one calibrated batch of every arm, in a freshly shuffled order) and picks \
-         the fastest safe and the fastest like-for-like unsafe variant; its data picks and never \
-         judges, and the family page shows its ratios as descriptive. Confirmation times only \
+         (rounds of one calibrated batch of every arm, in a freshly shuffled order), more while \
+         a candidate is neither clearly slower than its side's fastest nor within 1.5% of it, \
+         and picks the fastest safe and the fastest like-for-like unsafe variant; its data picks \
+         and never judges, and the family page shows its ratios as descriptive. Confirmation times only \
          that pair, the reference and two controls, in fresh processes added look by look until \
          the call is made or a cap is reached; process k of every family runs before process \
          k+1 of any. Each process runs its own build: its own link order of a build with no \

@@ -44,6 +44,11 @@ pub struct Args {
     /// Screening processes: every candidate of each family, to pick the pair to confirm.
     #[arg(long, default_value_t = 3)]
     screen: usize,
+    /// The most screening processes a family gets: after --screen, a family whose pick is not
+    /// yet clear (a candidate neither clearly slower than the side's fastest nor tied with it)
+    /// gets one more at a time, up to this many (at least --screen).
+    #[arg(long, default_value_t = 9)]
+    screen_cap: usize,
     /// The confirmation's looks: after how many processes the sequential rule is read, the
     /// last being the cap. A family stops at the first look where its call and its controls
     /// are settled.
@@ -135,10 +140,11 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         .filter_map(|f| catalog.family(f.name).cloned())
         .collect();
     eprintln!(
-        "protocol: {} families, {} screening processes{}, then confirmation with looks at {:?}, \
-         {} rounds each, seed {base}, {}",
+        "protocol: {} families, {} screening processes ({} where a pick is not yet clear){}, then \
+         confirmation with looks at {:?}, {} rounds each, seed {base}, {}",
         entries.len(),
         args.screen,
+        args.screen_cap.max(args.screen),
         if args.sizes {
             " at every size of their headline shapes"
         } else {
@@ -153,6 +159,7 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
     );
     let plan = Plan {
         screen: args.screen,
+        screen_cap: args.screen_cap.max(args.screen),
         looks: looks.clone(),
     };
     let mut prefix: Vec<OsString> = vec!["protocol".into(), "--out".into()];
@@ -161,6 +168,8 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         [
             "--screen",
             &args.screen.to_string(),
+            "--screen-cap",
+            &plan.screen_cap.to_string(),
             "--looks",
             &looks.spelled(),
             "--rounds",
@@ -178,7 +187,7 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         prefix,
         layouts: args.layout_binaries.clone(),
         out: args.out.clone(),
-        screen: args.screen,
+        screen: plan.screen_cap,
         base,
     };
     let outcomes = driver::drive(&entries, &plan, &mut launcher, &mut |line| {
@@ -288,7 +297,7 @@ fn child(
             phase,
             process,
             processes: match phase {
-                Phase::Screen => args.screen,
+                Phase::Screen => args.screen_cap.max(args.screen),
                 Phase::Confirm => looks.cap(),
             },
             looks: match phase {
