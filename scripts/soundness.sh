@@ -15,11 +15,8 @@
 #   --no-sanitizers            Miri only
 #   --no-hazards, --no-suites
 #   --fuzz-seconds N           seconds per fuzz target (default 60; 0 skips fuzzing)
-# Measured on 2 cores in run 10 (13 families, 20 unsafe variants; a test run shared the cores
-# for its first 10 minutes): 31 min in all. Per-variant Miri, both models, 9m47s; ASan per
-# variant about 4 s once built; the whole suite under Tree Borrows 8m47s (--no-suites skips
-# it); the hazard gallery 74 s with its builds (its ThreadSanitizer build with -Zbuild-std
-# alone takes 1m28s when not cached); fuzzing 9 targets x 62 s.
+# The longest of the workbench's stages; its stage times on 2 cores are in the results log
+# (docs/runs/run-01-10.md, "scripts/soundness.sh in run 10").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
