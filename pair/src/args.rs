@@ -39,6 +39,8 @@ pub(crate) enum Mode {
 pub(crate) struct RunArgs {
     pub out: Option<PathBuf>,
     pub screen: usize,
+    /// The most screening processes; at least `screen` once parsed.
+    pub screen_cap: usize,
     pub looks: Looks,
     pub rounds: usize,
     pub batch_ms: f64,
@@ -53,6 +55,7 @@ pub(crate) struct ChildArgs {
     pub out: PathBuf,
     pub rounds: usize,
     pub batch_ms: f64,
+    /// The most screening processes the run may start (recorded in each file's header).
     pub screen: usize,
     pub looks: Looks,
     pub phase: String,
@@ -71,8 +74,10 @@ per link order and writes the report; run alone, every process runs this build.
 
 Options:
   --out DIR             where the results go (default: target/ledger-pair/<bench>)
-  --quick               fewer processes: 2 screening, looks at 4,6,9,13,19
+  --quick               fewer processes: 2 screening (up to 6), looks at 4,6,9,13,19
   --screen N            screening processes (default 3)
+  --screen-cap N        the most screening processes a comparison gets while its pick is
+                        open (default 9; at least --screen)
   --looks A,B,..        confirmation looks, the last being the cap (default 4,6,9,13,19,27)
   --rounds N            rounds per case in each process (default 10)
   --batch-ms MS         the time each batch is calibrated to (default 2)
@@ -96,6 +101,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
     let mut run = RunArgs {
         out: None,
         screen: 3,
+        screen_cap: 9,
         looks: Looks::new(DEFAULT_LOOKS)?,
         rounds: 10,
         batch_ms: 2.0,
@@ -124,10 +130,12 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
             "--implementation" => implementation = Some(value()?),
             "--quick" => {
                 run.screen = 2;
+                run.screen_cap = 6;
                 run.looks = Looks::new(QUICK_LOOKS)?;
             }
             "--out" => run.out = Some(PathBuf::from(value()?)),
             "--screen" => run.screen = number(&arg, &value()?)?,
+            "--screen-cap" => run.screen_cap = number(&arg, &value()?)?,
             "--looks" => {
                 let at = value()?
                     .split(',')
@@ -160,6 +168,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
     if run.screen < 1 {
         return Err("--screen must be at least 1: the pair is picked from screening".to_owned());
     }
+    run.screen_cap = run.screen_cap.max(run.screen);
     Ok(match mode {
         "catalog" => Mode::Catalog,
         "entries" => Mode::Entries,
@@ -178,7 +187,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Mode, Stri
             out: run.out.ok_or("--ledger-child needs --out")?,
             rounds: run.rounds,
             batch_ms: run.batch_ms,
-            screen: run.screen,
+            screen: run.screen_cap,
             looks: run.looks,
             phase: phase.ok_or("--ledger-child needs --phase")?,
             seed: run.seed.ok_or("--ledger-child needs --seed")?,
@@ -209,13 +218,21 @@ mod tests {
         let Ok(Mode::Run(run)) = parsed(&["--bench"]) else {
             panic!("not a run");
         };
-        assert_eq!((run.screen, run.looks.cap(), run.rounds), (3, 27, 10));
+        assert_eq!(
+            (run.screen, run.screen_cap, run.looks.cap(), run.rounds),
+            (3, 9, 27, 10)
+        );
         let Ok(Mode::Run(quick)) = parsed(&["--quick", "--seed", "7"]) else {
             panic!("not a run");
         };
         assert_eq!(
-            (quick.screen, quick.looks.cap(), quick.seed),
-            (2, 19, Some(7))
+            (
+                quick.screen,
+                quick.screen_cap,
+                quick.looks.cap(),
+                quick.seed
+            ),
+            (2, 6, 19, Some(7))
         );
     }
 

@@ -205,10 +205,11 @@ fn run_parent(declared: &[&dyn Declared], run: &RunArgs) -> Result<(), String> {
     }
     let base = run.seed.unwrap_or_else(clock_seed);
     eprintln!(
-        "{} comparison(s), {} screening processes, then confirmation with looks at {:?}, seed \
-         {base}, {}",
+        "{} comparison(s), {} screening processes ({} where a pick is not yet clear), then \
+         confirmation with looks at {:?}, seed {base}, {}",
         declared.len(),
         run.screen,
+        run.screen_cap,
         run.looks.at(),
         match run.layouts.len() {
             0 => "every process on this build (one code layout: the interval does not cover \
@@ -222,6 +223,8 @@ fn run_parent(declared: &[&dyn Declared], run: &RunArgs) -> Result<(), String> {
     prefix.extend([
         "--screen".into(),
         run.screen.to_string(),
+        "--screen-cap".into(),
+        run.screen_cap.to_string(),
         "--looks".into(),
         run.looks.spelled(),
         "--rounds".into(),
@@ -234,13 +237,12 @@ fn run_parent(declared: &[&dyn Declared], run: &RunArgs) -> Result<(), String> {
         prefix: prefix.into_iter().map(Into::into).collect(),
         layouts: run.layouts.clone(),
         out: rounds_dir.clone(),
-        screen: run.screen,
+        screen: run.screen_cap,
         base,
     };
-    // A user's pair keeps a fixed screening: its layouts are built for `screen` processes.
     let plan = Plan {
         screen: run.screen,
-        screen_cap: run.screen,
+        screen_cap: run.screen_cap,
         looks: run.looks.clone(),
     };
     let outcomes = driver::drive(&catalog.families, &plan, &mut spawner, &mut |line| {

@@ -46,7 +46,7 @@ struct RunArgs {
     /// Where the results and the site go (default: TARGET_DIR/ledger-pair/NAME).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Fewer processes: 2 screening, confirmation capped at 19.
+    /// Fewer processes: 2 screening (up to 6 while a pick is open), confirmation capped at 19.
     #[arg(long)]
     quick: bool,
     /// Run only this comparison (repeatable).
@@ -108,12 +108,17 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    // Screening processes, their cap while a pick is open, and the confirmation's looks.
     let plan = if args.quick {
-        (2, protocol::sequential::Looks::new(&[4, 6, 9, 13, 19]))
+        (2, 6, protocol::sequential::Looks::new(&[4, 6, 9, 13, 19]))
     } else {
-        (3, protocol::sequential::Looks::new(&[4, 6, 9, 13, 19, 27]))
+        (
+            3,
+            9,
+            protocol::sequential::Looks::new(&[4, 6, 9, 13, 19, 27]),
+        )
     };
-    let looks = plan.1.map_err(anyhow::Error::msg)?;
+    let looks = plan.2.map_err(anyhow::Error::msg)?;
     let mut provenance = crate::provenance::collect(if args.quick { "quick" } else { "full" });
     let results = out.join("results").join(&provenance.label);
     if results.exists() {
@@ -126,7 +131,7 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
         eprintln!("==> one layout (--one-layout): the interval covers this build's luck only");
         Vec::new()
     } else {
-        layouts::build(&found, &program, plan.0 + looks.cap(), &out.join("layouts"))?
+        layouts::build(&found, &program, plan.1 + looks.cap(), &out.join("layouts"))?
     };
     provenance.rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
     provenance.git = crate::provenance::git_describe_in(&found.root);
@@ -138,6 +143,7 @@ fn measure(args: &RunArgs) -> anyhow::Result<()> {
         .arg(&results)
         .current_dir(&found.root)
         .args(["--screen", &plan.0.to_string()])
+        .args(["--screen-cap", &plan.1.to_string()])
         .args(["--looks", &looks.spelled()]);
     for layout in &layouts {
         command.arg("--layout-binary").arg(layout);
