@@ -378,13 +378,18 @@ fn size_points(
 
 /// Every variant the screening timed on an input criterion has no samples of, as a measurement
 /// whose samples are the screening batches' times per call: the family pages' rows and curves
-/// where criterion did not run (the quick plan), never a verdict.
+/// where criterion did not run (the quick plan), never a verdict. A candidate's batches are
+/// pooled over the processes; the floor's are those of its fastest process (by median), since
+/// a floor shows the least time the hardware allowed, and its own loop is as subject to a
+/// build's placement as any other.
 fn screening_measurements(
     family: &FamilyEntry,
     run: &Run,
     criterion: &[&Measurement],
 ) -> Vec<Measurement> {
-    let mut samples: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    // Per (variant, input): whether it is the floor, and each process's batches.
+    type Batches = (bool, Vec<Vec<f64>>);
+    let mut samples: BTreeMap<(String, String), Batches> = BTreeMap::new();
     for process in run
         .protocol
         .iter()
@@ -402,22 +407,33 @@ fn screening_measurements(
                 if known || !matches!(arm.role, Role::Candidate | Role::Floor) {
                     continue;
                 }
-                samples
+                let slot = samples
                     .entry((arm.variant.clone(), case.header.input.clone()))
-                    .or_default()
-                    .extend(
-                        case.rounds
-                            .iter()
-                            .flat_map(|r| &r.batches)
-                            .filter(|b| b.arm == arm.name)
-                            .map(|b| b.ns as f64 / b.calls as f64),
-                    );
+                    .or_default();
+                slot.0 = arm.role == Role::Floor;
+                slot.1.push(
+                    case.rounds
+                        .iter()
+                        .flat_map(|r| &r.batches)
+                        .filter(|b| b.arm == arm.name)
+                        .map(|b| b.ns as f64 / b.calls as f64)
+                        .collect(),
+                );
             }
         }
     }
     samples
         .into_iter()
-        .filter_map(|((variant, input), per_iteration_ns)| {
+        .filter_map(|((variant, input), (floor, processes))| {
+            let per_iteration_ns = if floor {
+                processes
+                    .into_iter()
+                    .filter_map(|p| Some((median(&p)?, p)))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))?
+                    .1
+            } else {
+                processes.concat()
+            };
             let entry = family.inputs.iter().find(|i| i.name == input)?;
             let count = entry.count as u64;
             Some(Measurement {

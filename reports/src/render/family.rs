@@ -408,7 +408,8 @@ fn input_table(out: &mut String, run: &str, input: &InputResult, bytes: bool) {
             times(c.speedup.lower),
             times(c.speedup.upper),
             if input.rows.iter().any(|r| r.from_rounds) {
-                "medians of the screening batches, pooled over its processes"
+                "medians of the screening batches, pooled over its processes (the floor's: its \
+                 fastest process's)"
             } else {
                 "criterion medians, one process"
             }
