@@ -32,8 +32,8 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kernels::{FAMILIES, Family, Input, InputSpec, Unit, VerifyError};
 
-/// How much to measure; chosen so that the full run stays near 8 minutes on 2 cores (8m06s
-/// measured on an AMD EPYC with seven families) and the quick plan near one minute.
+/// How much to measure; chosen so that the full run stays within minutes on 2 cores and the
+/// quick plan near one (measured times: the results log, docs/runs/).
 struct Plan {
     quick: bool,
     headlines_only: bool,

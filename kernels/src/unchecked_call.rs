@@ -269,11 +269,10 @@ impl Bound<'_> {
     ///
     /// Each call's digest goes to a local on this function's stack and reaches `self` once, after
     /// the loop. Storing it into `self` on every call made the time of a call depend on where the
-    /// `Bound` lives: in the verdict protocol the arm bound second in a family's list ran `cast`'s
-    /// 16-byte call in 18 ns where every other arm took 11 ns, and the same code was 4% slower
-    /// at 64 KiB, whichever variant sat there (moving the arms moved the penalty). The stack slot
-    /// is the same for every arm, so no arm has such luck of its own; every 16-byte call now
-    /// takes 7.8 ns.
+    /// `Bound` lives: in the verdict protocol the arm bound second in a family's list was slower
+    /// than the others, whichever variant sat there (moving the arms moved the penalty; the
+    /// figures are in the results log, docs/runs/run-01-10.md). The stack slot is the same for
+    /// every arm, so no arm has such luck of its own.
     pub fn run(&mut self, iterations: u64) {
         match &mut self.call {
             Ready::Borrow { bytes, f } => {
