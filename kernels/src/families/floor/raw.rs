@@ -66,7 +66,10 @@ mod tests {
     use super::*;
 
     #[test]
-    #[cfg_attr(miri, ignore = "safe code only; Miri does not take the AVX2 path this compares")]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code only; Miri does not take the AVX2 path this compares"
+    )]
     fn every_path_folds_alike() {
         let bytes: Vec<u8> = (0..5 * BLOCK + 13).map(|i| (i * 37 % 256) as u8).collect();
         for start in 0..BLOCK {
