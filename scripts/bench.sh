@@ -84,8 +84,11 @@ rm -rf "$staging"
 mkdir -p "$staging"
 "$ledger" provenance --plan "$plan" >"$staging/provenance.json"
 "$ledger" list --json >"$staging/catalog.json"
+# Read once: `grep -q` stops at its first match, and a command still writing to it would fail
+# on the closed pipe (pipefail), naming a family that exists as unknown.
+listing=$("$ledger" list)
 for family in "${families[@]}"; do
-    "$ledger" list | grep -q "^$family — " || die "unknown family '$family' (see ledger list)"
+    grep -q "^$family — " <<<"$listing" || die "unknown family '$family' (see ledger list)"
 done
 
 # Each verdict process runs its own build: a plain release build (no loop-alignment flags, as a
