@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use super::html::{counted, escape, family_page, times};
-use crate::analyze::codegen::{ArchCode, CodeRow, Pick};
+use super::html::{count, counted, escape, family_page, times};
+use crate::analyze::codegen::{ArchCode, CodeRow, Pick, Vector};
 use crate::analyze::{FamilyReport, FamilyRun, Ledger, Verdict};
 
 /// How close to the floor's time a variant's counts as at the floor: the medians of one run's
@@ -105,8 +105,8 @@ fn count_sentences(verdict: &Verdict) -> Vec<String> {
                 "On {}{}, the unsafe side executes {} instructions per call against {}: {change}.",
                 escape(&s.arch),
                 if s.emulated { " (emulated)" } else { "" },
-                whole(s.unsafe_per_call),
-                whole(s.safe_per_call),
+                count(s.unsafe_per_call),
+                count(s.safe_per_call),
             )
         })
         .collect()
@@ -137,9 +137,13 @@ fn loop_words(row: &CodeRow) -> String {
     }
     match &row.hot_loop {
         Some(hot) => format!(
-            "hot loop is {} on {} with {}",
+            "hot loop is {} {} with {}",
             counted(hot.instructions, "instruction"),
-            hot.vector.label(),
+            if hot.vector == Vector::None {
+                "on general-purpose registers".to_owned()
+            } else {
+                format!("using {}", hot.vector.label())
+            },
             counted(hot.bounds_checks, "bounds check")
         ),
         None if row.missing.is_some() => "code was not found".to_owned(),
@@ -193,9 +197,4 @@ fn floor_sentence(report: &FamilyReport, run: &FamilyRun) -> String {
             escape(&floor.name)
         ),
     }
-}
-
-/// A count per call, to the unit.
-fn whole(n: f64) -> String {
-    format!("{n:.0}")
 }
