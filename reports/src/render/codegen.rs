@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::html::{counted, escape, kind_badge, slug};
+use super::html::{count, counted, escape, kind_badge, slug};
 use crate::analyze::FamilyReport;
 use crate::analyze::codegen::{ArchCode, CodeRow, Pick};
 
@@ -79,7 +79,10 @@ fn arch_section(out: &mut String, arch: &ArchCode) {
             calls.push(counted(hot.indirect_jumps, "indirect jump"));
         }
         if let Some(executed) = hot.executed {
-            calls.push(format!("{executed:.0} instructions executed per call"));
+            calls.push(format!(
+                "{} instructions executed per call",
+                count(executed)
+            ));
         }
         let _ = writeln!(
             out,

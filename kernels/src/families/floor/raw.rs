@@ -31,9 +31,9 @@ fn fold_or_avx2(bytes: &[u8]) -> u64 {
 }
 
 /// The fold itself, vectorised by the compiler for whatever target features its caller has.
-/// Two streams, one from the start and one from the middle, eight lanes each: beyond the
-/// caches two sequential reads in flight keep more of the memory's bandwidth busy than one,
-/// and within them the two cost the same (docs/runs/run-17-18.md). Both streams start on a
+/// Two streams, one from the start and one from the middle, eight lanes each: two sequential
+/// reads in flight were a little faster than one at every size measured, within the caches and
+/// beyond them (docs/runs/run-17-18.md). Both streams start on a
 /// cache line: a 32-byte load from an address 16 bytes past one splits across two lines, and
 /// an input only 16-aligned would make every other load of the pass a split one.
 #[inline(always)]
