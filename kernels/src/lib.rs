@@ -12,6 +12,7 @@ pub mod family;
 pub mod fixture;
 pub mod generate;
 pub mod input;
+pub mod shared_output;
 mod unchecked_call;
 pub mod unsafe_code;
 
@@ -20,5 +21,6 @@ pub use families::{FAMILIES, family, unsafe_variants};
 pub use family::{Family, Kind, Unsafety, Variant, VerifyError};
 pub use fixture::Fixture;
 pub use input::{Input, InputName, InputSpec, Unit};
+pub use shared_output::SharedOutput;
 pub use unchecked_call::{Bound, BuildFixture, Precondition, Refusal, Run};
 pub use unsafe_code::UnsafeCode;

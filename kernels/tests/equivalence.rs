@@ -257,3 +257,42 @@ fn each_reference_copy_matches_its_reference() {
         assert_eq!(copy, reference_digest(f, &input), "{}", f.name);
     }
 }
+
+#[test]
+fn each_arm_digests_its_own_latest_call_whatever_ran_since() {
+    // The arms of a family may share their output memory (kernels::SharedOutput); the digest
+    // read after other arms have run must still be this arm's result, as the protocol's
+    // interleaved rounds and the checks that follow them assume.
+    for f in FAMILIES
+        .iter()
+        .filter(|f| !(cfg!(miri) && f.spawns_threads))
+    {
+        let limit = if cfg!(miri) { 64 } else { 4096 };
+        let specs = (f.inputs)();
+        let spec = specs
+            .iter()
+            .filter(|s| s.name.size <= limit)
+            .max_by_key(|s| s.name.size)
+            .or_else(|| specs.iter().min_by_key(|s| s.name.size))
+            .expect("a family has inputs");
+        let input = spec.generate();
+        let expected = reference_digest(f, &input);
+        let mut arms: Vec<_> = f
+            .variants
+            .iter()
+            .filter_map(|v| Some((v.name, v.bind(&input).ok()?)))
+            .collect();
+        assert!(arms.len() > 1, "{}", f.name);
+        for (_, bound) in &mut arms {
+            bound.run(1);
+        }
+        for (name, bound) in arms.iter_mut().rev() {
+            assert_eq!(
+                bound.digest(),
+                Some(expected),
+                "{}/{name} after the others ran",
+                f.name
+            );
+        }
+    }
+}

@@ -123,11 +123,13 @@ pub fn measure_case(
 
 /// Where each arm's state lands on the heap, drawn afresh in every process.
 ///
-/// An arm's time can depend on the address of its own state, not only on its code: a fixture's
-/// state is the arm's own by nature. A spacer of random size allocated before each arm is bound
-/// moves what the arm allocates next (the allocator hands out small blocks in order), so
-/// whatever luck an address carries differs between processes and shows in the interval
-/// instead of biasing one arm in all of them.
+/// An arm's time can depend on the address of its own state, not only on its code: a pool or a
+/// scene of objects is the arm's own by nature. A spacer of random size allocated before each
+/// arm is bound moves what the arm allocates next (the allocator hands out small blocks in
+/// order), so whatever luck an address carries differs between processes and shows in the
+/// interval instead of biasing one arm in all of them. Outputs are another matter: the arms of
+/// a family write one shared output (`kernels::SharedOutput`), so that its luck is common to
+/// them.
 pub struct Placement {
     rng: Rng,
     spacers: Vec<Vec<u8>>,

@@ -2,13 +2,14 @@
 
 use super::{Decode, Encode, Record, SERDE_REPRESENTABLE, digest, digest_owned, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
-use crate::{Digest, Fixture, Input, RecordsRejected, Run, Unit};
+use crate::{Digest, Fixture, Input, RecordsRejected, Run, SharedOutput, Unit};
 
 /// An encoder with the input's records decoded before timing and an output buffer reused
-/// across runs (cleared, capacity kept), so the timed work is the encoding alone.
+/// across runs (cleared, capacity kept), so the timed work is the encoding alone. The buffer is
+/// the one every arm of the family writes (see [`SharedOutput`]).
 struct EncodeFixture {
     records: Result<Vec<Record>, RecordsRejected>,
-    out: Vec<u8>,
+    out: SharedOutput<Vec<u8>>,
     encode: Encode,
     decode: Decode,
     failed: Option<RecordsRejected>,
@@ -18,7 +19,7 @@ impl EncodeFixture {
     fn boxed(input: &Input, encode: Encode, decode: Decode) -> Box<dyn Fixture + '_> {
         Box::new(Self {
             records: safe::decode_le_fields(input.bytes()).map_err(|e| e.rejected()),
-            out: Vec::new(),
+            out: SharedOutput::join(SERIAL_ENCODE.name),
             encode,
             decode,
             failed: None,
@@ -26,13 +27,16 @@ impl EncodeFixture {
     }
 }
 
+/// Encodes `records` into `out`, cleared first.
+fn encode_into(encode: Encode, records: &[Record], out: &mut Vec<u8>) -> Option<RecordsRejected> {
+    out.clear();
+    encode(records, out).err().map(|e| e.rejected())
+}
+
 impl Fixture for EncodeFixture {
     fn run(&mut self) {
         if let Ok(records) = &self.records {
-            self.out.clear();
-            self.failed = (self.encode)(records, &mut self.out)
-                .err()
-                .map(|e| e.rejected());
+            self.failed = self.out.write(|out| encode_into(self.encode, records, out));
         }
     }
 
@@ -41,7 +45,12 @@ impl Fixture for EncodeFixture {
     fn digest(&mut self) -> Digest {
         match (&self.records, &self.failed) {
             (Err(rejected), _) | (Ok(_), Some(rejected)) => digest(Err(*rejected)),
-            (Ok(_), None) => digest_owned((self.decode)(&self.out)),
+            (Ok(records), None) => self.out.read_own(
+                |out| {
+                    encode_into(self.encode, records, out);
+                },
+                |out| digest_owned((self.decode)(out)),
+            ),
         }
     }
 

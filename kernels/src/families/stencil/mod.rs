@@ -10,7 +10,8 @@
 //! Inputs go from 4 KiB (L1) to 16 MiB (beyond the last-level cache, where every variant
 //! waits on memory).
 //!
-//! Every variant writes into the same preallocated output (`x.len() - 2` samples) and computes
+//! Every variant writes into one preallocated output (`x.len() - 2` samples, shared by the
+//! family's arms) and computes
 //! each sample with the same operations in the same order, so the outputs agree bit for bit.
 //! The unsafe ones check the one length relation they rely on when they are called, as the
 //! safe re-slicing does: a public safe function must be sound for every pair of slices.
@@ -20,7 +21,7 @@ pub mod raw;
 pub mod safe;
 
 use crate::family::{Family, Unsafety, Variant};
-use crate::{Digest, Fixture, Input, Run, Unit};
+use crate::{Digest, Fixture, Input, Run, SharedOutput, Unit};
 
 /// This family's unsafe code, where its unsafe variants' items are counted.
 const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("stencil");
@@ -41,11 +42,31 @@ pub fn output_len(samples: usize) -> usize {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signal(pub Vec<f32>);
 
-/// Runs one way of smoothing the input's samples into a buffer allocated when bound.
+/// Runs one way of smoothing the input's samples into the output every arm of the family
+/// writes (see [`SharedOutput`]).
 struct SmoothFixture<'a, const COPY: bool> {
     samples: &'a [f32],
     smooth: fn(&[f32], &mut [f32]),
-    out: Vec<f32>,
+    out: SharedOutput<Vec<f32>>,
+}
+
+impl<const COPY: bool> SmoothFixture<'_, COPY> {
+    /// Smooths the samples into `out`, first sized to them if another input's fixture resized it
+    /// (never between the calls of one case, whose fixtures all size it alike when bound).
+    fn smooth_into(&self, out: &mut Vec<f32>) {
+        let len = output_len(self.samples.len());
+        if out.len() != len {
+            poison(out, len);
+        }
+        (self.smooth)(self.samples, out);
+    }
+}
+
+/// `len` samples that are no variant's output (NaN), so that a variant which leaves some
+/// unwritten cannot pass the equivalence check on another arm's results.
+fn poison(out: &mut Vec<f32>, len: usize) {
+    out.clear();
+    out.resize(len, f32::NAN);
 }
 
 impl<const COPY: bool> Fixture for SmoothFixture<'_, COPY> {
@@ -53,15 +74,20 @@ impl<const COPY: bool> Fixture for SmoothFixture<'_, COPY> {
         if COPY {
             std::hint::black_box(crate::families::COPY_MARK);
         }
-        (self.smooth)(self.samples, &mut self.out);
+        self.out.write(|out| self.smooth_into(out));
     }
 
     fn digest(&mut self) -> Digest {
-        let bytes: &[u8] = bytemuck::cast_slice(&self.out);
-        Digest::Bytes {
-            len: bytes.len(),
-            hash: crate::digest::hash_bytes(bytes),
-        }
+        self.out.read_own(
+            |out| self.smooth_into(out),
+            |out| {
+                let bytes: &[u8] = bytemuck::cast_slice(out);
+                Digest::Bytes {
+                    len: bytes.len(),
+                    hash: crate::digest::hash_bytes(bytes),
+                }
+            },
+        )
     }
 
     /// The variant's own function, which `run` calls through this pointer.
@@ -71,16 +97,18 @@ impl<const COPY: bool> Fixture for SmoothFixture<'_, COPY> {
 }
 
 /// Builds the fixture of `smooth` for the input's samples; an input that carries none is an
-/// empty signal.
+/// empty signal. Binding poisons the shared output.
 fn fixture<const COPY: bool>(
     input: &Input,
     smooth: fn(&[f32], &mut [f32]),
 ) -> Box<dyn Fixture + '_> {
     let samples = input.workload::<Signal>().map_or(&[][..], |s| &s.0[..]);
+    let out = SharedOutput::join(STENCIL.name);
+    out.prepare(|out| poison(out, output_len(samples.len())));
     Box::new(SmoothFixture::<COPY> {
         samples,
         smooth,
-        out: vec![0.0; output_len(samples.len())],
+        out,
     })
 }
 
@@ -172,3 +200,23 @@ pub static STENCIL: Family = Family {
     spawns_threads: false,
     edge_cases: inputs::edge_cases,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A smoothing that writes nothing.
+    fn lazy(_: &[f32], _: &mut [f32]) {}
+
+    #[test]
+    fn a_variant_that_writes_nothing_is_not_credited_with_another_arms_output() {
+        let input = inputs::input("t", inputs::generate(40));
+        let mut reference = fixture::<false>(&input, safe::smooth_resliced);
+        reference.run();
+        let expected = reference.digest();
+        let mut idle = fixture::<false>(&input, lazy);
+        idle.run();
+        assert_ne!(idle.digest(), expected);
+        assert_eq!(reference.digest(), expected, "made again after the poison");
+    }
+}

@@ -19,7 +19,7 @@ pub mod safe;
 pub mod uninit_read;
 
 use crate::family::{Family, Unsafety, Variant};
-use crate::{Digest, Fixture, Input, Run, Unit};
+use crate::{Digest, Fixture, Input, Run, SharedOutput, Unit};
 
 /// This family's unsafe code, where its unsafe variants' items are counted.
 const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("uninit");
@@ -69,11 +69,13 @@ impl Fill {
     }
 }
 
-/// Fills a new buffer from the input on every run, keeping the latest one.
+/// Fills a new buffer from the input on every run; the latest one is kept in the output every
+/// arm of the family shares (see [`SharedOutput`]), so that every arm's call frees the same
+/// buffers and allocates the same memory again.
 struct FillFixture<'a, const COPY: bool> {
     source: &'a [u8],
     fill: fn(&[u8]) -> Vec<u8>,
-    out: Vec<u8>,
+    out: SharedOutput<Vec<u8>>,
 }
 
 impl<const COPY: bool> Fixture for FillFixture<'_, COPY> {
@@ -82,14 +84,17 @@ impl<const COPY: bool> Fixture for FillFixture<'_, COPY> {
             std::hint::black_box(crate::families::COPY_MARK);
         }
         // The previous buffer is freed here, inside the call, as its consumer would free it.
-        self.out = (self.fill)(self.source);
+        self.out.write(|out| *out = (self.fill)(self.source));
     }
 
     fn digest(&mut self) -> Digest {
-        Digest::Bytes {
-            len: self.out.len(),
-            hash: crate::digest::hash_bytes(&self.out),
-        }
+        self.out.read_own(
+            |out| *out = (self.fill)(self.source),
+            |out| Digest::Bytes {
+                len: out.len(),
+                hash: crate::digest::hash_bytes(out),
+            },
+        )
     }
 
     /// The variant's own function, which `run` calls through this pointer.
@@ -103,7 +108,7 @@ fn fixture<const COPY: bool>(input: &Input, fill: Fill) -> Box<dyn Fixture + '_>
     Box::new(FillFixture::<COPY> {
         source: input.bytes(),
         fill: fill.of(Producer::of_shape(&input.name().shape)),
-        out: Vec::new(),
+        out: SharedOutput::join(UNINIT.name),
     })
 }
 

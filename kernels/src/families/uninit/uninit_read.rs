@@ -23,7 +23,7 @@ use std::io::Read;
 pub use super::decoder::{CHUNK, Decoder, chunk_of_shape};
 use super::raw;
 use crate::family::{Family, Unsafety, Variant};
-use crate::{Digest, Fixture, Input, Run, Unit};
+use crate::{Digest, Fixture, Input, Run, SharedOutput, Unit};
 
 /// What a `Decoder` never does: fail. Its reads return `Ok`, and every variant asks for no
 /// more than it holds.
@@ -80,12 +80,13 @@ pub fn extend(mut reader: Decoder<'_>) -> Vec<u8> {
     out
 }
 
-/// Reads a new buffer from a fresh decoder over the input on every run, keeping the latest.
+/// Reads a new buffer from a fresh decoder over the input on every run; the latest one is kept
+/// in the output every arm of the family shares (see [`SharedOutput`]).
 struct ReadFixture<'a, const COPY: bool> {
     source: &'a [u8],
     chunk: usize,
     read: fn(Decoder<'_>) -> Vec<u8>,
-    out: Vec<u8>,
+    out: SharedOutput<Vec<u8>>,
 }
 
 impl<const COPY: bool> Fixture for ReadFixture<'_, COPY> {
@@ -94,14 +95,18 @@ impl<const COPY: bool> Fixture for ReadFixture<'_, COPY> {
             std::hint::black_box(crate::families::COPY_MARK);
         }
         // The previous buffer is freed here, inside the call, as its consumer would free it.
-        self.out = (self.read)(Decoder::new(self.source, self.chunk));
+        self.out
+            .write(|out| *out = (self.read)(Decoder::new(self.source, self.chunk)));
     }
 
     fn digest(&mut self) -> Digest {
-        Digest::Bytes {
-            len: self.out.len(),
-            hash: crate::digest::hash_bytes(&self.out),
-        }
+        self.out.read_own(
+            |out| *out = (self.read)(Decoder::new(self.source, self.chunk)),
+            |out| Digest::Bytes {
+                len: out.len(),
+                hash: crate::digest::hash_bytes(out),
+            },
+        )
     }
 
     /// The variant's own function, which `run` calls through this pointer.
@@ -119,7 +124,7 @@ fn fixture<const COPY: bool>(
         source: input.bytes(),
         chunk: chunk_of_shape(&input.name().shape),
         read,
-        out: Vec::new(),
+        out: SharedOutput::join(UNINIT_READ.name),
     })
 }
 
