@@ -162,6 +162,16 @@ impl Input {
         }
     }
 
+    /// The same bytes with a workload attached: what every variant would otherwise derive from
+    /// the bytes for itself (decoded records), made once so that all of them read the same
+    /// memory.
+    pub fn with_workload<W: Any + Send + Sync>(self, workload: W) -> Self {
+        Self {
+            workload: Some(Box::new(workload)),
+            ..self
+        }
+    }
+
     /// The workload this input describes, if it describes one of type `W`.
     pub fn workload<W: Any>(&self) -> Option<&W> {
         self.workload.as_deref()?.downcast_ref()
@@ -270,6 +280,12 @@ mod tests {
         assert_eq!(input.workload::<u64>(), None);
         assert!(input.is_empty());
         assert_eq!(Input::new("t", b"ab", 0).workload::<u32>(), None);
+        let both = Input::new("t", b"ab", 1).with_workload(5u8);
+        assert_eq!(
+            (both.bytes(), both.workload::<u8>()),
+            (&b"ab"[..], Some(&5))
+        );
+        assert_eq!(both.bytes().as_ptr().addr() % MAX_ALIGN, 1);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! on the memory it writes, not only on its code: on the shared VM, in some processes one arm's
 //! output was slow for the whole process while the same function writing another arm's output
 //! was not, and the same binary with the same seed picked a different arm each time (the
-//! results log, docs/runs/run-19-20.md, has the figures). Such luck belongs to the process's
+//! results log, docs/runs/run-19-21.md, has the figures). Such luck belongs to the process's
 //! memory, not to the variant, and a program that swaps one variant for another keeps its
 //! buffer. So the arms of a family write one output: whatever luck it carries is common to all
 //! of them and cancels in their ratio, while it still differs from process to process.

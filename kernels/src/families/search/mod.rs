@@ -20,7 +20,7 @@ pub mod safe;
 use std::fmt;
 
 use crate::family::{Family, Unsafety, Variant};
-use crate::{Digest, Fixture, Input, Run, Unit};
+use crate::{Digest, Fixture, Input, Run, SharedOutput, Unit};
 
 /// This family's unsafe code, where its unsafe variants' items are counted.
 const RAW: crate::unsafe_code::RawFile = crate::unsafe_code::raw_file!("search");
@@ -99,12 +99,31 @@ fn each_query(
 /// shorter of the two goes.
 pub type SearchAll = fn(&[u32], &[u32], &mut [usize]);
 
-/// Runs one way of searching the input's queries into a buffer allocated when bound.
+/// Runs one way of searching the input's queries into the output every arm of the family
+/// writes (see [`SharedOutput`]).
 struct SearchFixture<'a, const COPY: bool> {
     table: &'a [u32],
     queries: &'a [u32],
     search: SearchAll,
-    out: Vec<usize>,
+    out: SharedOutput<Vec<usize>>,
+}
+
+impl<const COPY: bool> SearchFixture<'_, COPY> {
+    /// Searches into `out`, first sized to the queries if another input's fixture resized it
+    /// (never between the calls of one case, whose fixtures all size it alike when bound).
+    fn search_into(&self, out: &mut Vec<usize>) {
+        if out.len() != self.queries.len() {
+            poison(out, self.queries.len());
+        }
+        (self.search)(self.table, self.queries, out);
+    }
+}
+
+/// `len` positions no search returns (`usize::MAX`), so that a variant which leaves some
+/// unwritten cannot pass the equivalence check on another arm's results.
+fn poison(out: &mut Vec<usize>, len: usize) {
+    out.clear();
+    out.resize(len, usize::MAX);
 }
 
 impl<const COPY: bool> Fixture for SearchFixture<'_, COPY> {
@@ -112,20 +131,21 @@ impl<const COPY: bool> Fixture for SearchFixture<'_, COPY> {
         if COPY {
             std::hint::black_box(crate::families::COPY_MARK);
         }
-        (self.search)(self.table, self.queries, &mut self.out);
+        self.out.write(|out| self.search_into(out));
     }
 
     fn digest(&mut self) -> Digest {
-        // Positions as u64, so the digest does not depend on the width of `usize`.
-        let bytes: Vec<u8> = self
-            .out
-            .iter()
-            .flat_map(|&p| (p as u64).to_le_bytes())
-            .collect();
-        Digest::Bytes {
-            len: bytes.len(),
-            hash: crate::digest::hash_bytes(&bytes),
-        }
+        self.out.read_own(
+            |out| self.search_into(out),
+            |out| {
+                // Positions as u64, so the digest does not depend on the width of `usize`.
+                let bytes: Vec<u8> = out.iter().flat_map(|&p| (p as u64).to_le_bytes()).collect();
+                Digest::Bytes {
+                    len: bytes.len(),
+                    hash: crate::digest::hash_bytes(&bytes),
+                }
+            },
+        )
     }
 
     /// The variant's own function, which `run` calls through this pointer.
@@ -135,16 +155,18 @@ impl<const COPY: bool> Fixture for SearchFixture<'_, COPY> {
 }
 
 /// Builds the fixture of `search` for the input's searches; an input that carries none is an
-/// empty table with no queries.
+/// empty table with no queries. Binding poisons the shared output.
 fn fixture<const COPY: bool>(input: &Input, search: SearchAll) -> Box<dyn Fixture + '_> {
     let (table, queries) = input
         .workload::<Searches>()
         .map_or((&[][..], &[][..]), |s| (s.table(), s.queries()));
+    let out = SharedOutput::join(SEARCH.name);
+    out.prepare(|out| poison(out, queries.len()));
     Box::new(SearchFixture::<COPY> {
         table,
         queries,
         search,
-        out: vec![0; queries.len()],
+        out,
     })
 }
 

@@ -1,11 +1,11 @@
 //! Serial inputs: a deterministic stream of trades, stored as their little-endian bytes and
 //! named by record count. Decoders see the bytes at each misalignment; encoders get the records
-//! back before timing.
+//! back before timing, decoded once per input.
 
 use super::{Record, safe};
 use crate::families::cast::inputs::shape_name;
 use crate::generate::Rng;
-use crate::{Input, InputName, InputSpec, Unit};
+use crate::{Input, InputName, InputSpec, RecordsRejected, Unit};
 
 /// Record counts every serial input is generated at.
 pub const COUNTS: [usize; 4] = [1, 16, 1_000, 64_000];
@@ -47,11 +47,22 @@ fn spec(shape: String, count: usize, offset: usize) -> InputSpec {
     })
 }
 
-/// The encoder inputs: `trades` at every count.
+/// The records of an encoder input, decoded from its bytes once when the input is made: every
+/// encoder of one input reads the same records, in the same memory.
+pub struct Decoded(pub Result<Vec<Record>, RecordsRejected>);
+
+/// The encoder inputs: `trades` at every count, with their records decoded.
 pub fn encode_specs() -> Vec<InputSpec> {
     COUNTS
         .iter()
-        .map(|&count| spec("trades".to_owned(), count, 0))
+        .map(|&count| {
+            let name = InputName::counted("trades", count, Unit::Records);
+            InputSpec::new(name.clone(), move || {
+                let bytes = bytes(count);
+                let records = safe::decode_le_fields(&bytes).map_err(|e| e.rejected());
+                Input::named(name.clone(), &bytes, 0).with_workload(Decoded(records))
+            })
+        })
         .collect()
 }
 

@@ -1,5 +1,8 @@
 //! Family `serial_encode`: records to bytes, with the output buffer reused across calls.
 
+use std::borrow::Cow;
+
+use super::inputs::Decoded;
 use super::{Decode, Encode, Record, SERDE_REPRESENTABLE, digest, digest_owned, raw, safe};
 use crate::family::{Family, Unsafety, Variant};
 use crate::{Digest, Fixture, Input, RecordsRejected, Run, SharedOutput, Unit};
@@ -7,18 +10,25 @@ use crate::{Digest, Fixture, Input, RecordsRejected, Run, SharedOutput, Unit};
 /// An encoder with the input's records decoded before timing and an output buffer reused
 /// across runs (cleared, capacity kept), so the timed work is the encoding alone. The buffer is
 /// the one every arm of the family writes (see [`SharedOutput`]).
-struct EncodeFixture {
-    records: Result<Vec<Record>, RecordsRejected>,
+struct EncodeFixture<'a> {
+    /// The input's decoded records (an input made without them is decoded here).
+    records: Result<Cow<'a, [Record]>, RecordsRejected>,
     out: SharedOutput<Vec<u8>>,
     encode: Encode,
     decode: Decode,
     failed: Option<RecordsRejected>,
 }
 
-impl EncodeFixture {
-    fn boxed(input: &Input, encode: Encode, decode: Decode) -> Box<dyn Fixture + '_> {
+impl<'a> EncodeFixture<'a> {
+    fn boxed(input: &'a Input, encode: Encode, decode: Decode) -> Box<dyn Fixture + 'a> {
+        let records = match input.workload::<Decoded>() {
+            Some(Decoded(records)) => records.as_deref().map(Cow::Borrowed).map_err(|e| *e),
+            None => safe::decode_le_fields(input.bytes())
+                .map(Cow::Owned)
+                .map_err(|e| e.rejected()),
+        };
         Box::new(Self {
-            records: safe::decode_le_fields(input.bytes()).map_err(|e| e.rejected()),
+            records,
             out: SharedOutput::join(SERIAL_ENCODE.name),
             encode,
             decode,
@@ -33,7 +43,7 @@ fn encode_into(encode: Encode, records: &[Record], out: &mut Vec<u8>) -> Option<
     encode(records, out).err().map(|e| e.rejected())
 }
 
-impl Fixture for EncodeFixture {
+impl Fixture for EncodeFixture<'_> {
     fn run(&mut self) {
         if let Ok(records) = &self.records {
             self.failed = self.out.write(|out| encode_into(self.encode, records, out));
