@@ -289,6 +289,8 @@ struct Scenario {
     variants: Vec<(&'static str, VariantKind, f64)>,
     noise: Noise,
     screen_cap: usize,
+    /// The confirmation's looks, the last being the cap.
+    looks: Vec<usize>,
     copy_bias: f64,
     twice_bias: f64,
 }
@@ -299,6 +301,7 @@ impl Scenario {
             variants: variants.to_vec(),
             noise,
             screen_cap: SCREEN_CAP,
+            looks: LOOKS.to_vec(),
             copy_bias: 1.0,
             twice_bias: 1.0,
         }
@@ -323,7 +326,7 @@ impl Scenario {
 
     fn run(&self, name: &str, seeds: usize) -> Vec<Outcome> {
         let family = family(&self.variants);
-        let looks = Looks::new(&LOOKS).expect("looks");
+        let looks = Looks::new(&self.looks).expect("looks");
         let plan = Plan {
             screen: SCREEN,
             screen_cap: self.screen_cap,
@@ -711,4 +714,58 @@ fn screening_goes_on_until_the_pick_is_clear() {
         "{:.1} screening processes",
         screened(&outcomes)
     );
+}
+
+/// `index` on the shared 2-core host: a gain 0.8% past the margin, each process's ratio
+/// within about 1% but for rare processes in which one arm runs 10% slower (about one process
+/// in thirteen, either side). How often the rule decides *pays* depends on the cap: with the
+/// quick plan's 19 or the full plan's 27 processes rarely, so runs can read *pays* and
+/// *inconclusive* by turns; a call against the truth (*equivalent*, *safe wins*) stays within
+/// the rule's 2.5%. Exploratory, for the results
+/// log (`cargo test --release -p unsafe-ledger-protocol --test simulation -- --ignored`).
+#[test]
+#[ignore = "exploratory: how the cap decides a gain at the margin (seconds in release)"]
+fn a_gain_just_past_the_margin_needs_a_cap_of_hundreds() {
+    let noise = Noise {
+        process_shift: 0.02,
+        arm_shift: 0.006,
+        regime_rate: 0.04,
+        regime_penalty: 0.10,
+        batch: 0.01,
+        ..NOISY
+    };
+    let variants = [
+        ("safe", VariantKind::Safe, 1000.0),
+        ("unsafe", VariantKind::Unsafe, 1000.0 / 1.058),
+    ];
+    let seeds = SEEDS;
+    for looks in [
+        &[4, 6, 9, 13, 19][..],
+        &[4, 6, 9, 13, 19, 27],
+        &[4, 6, 9, 13, 19, 27, 40, 60, 90],
+        &[4, 6, 9, 13, 19, 27, 40, 60, 90, 135, 200, 300],
+        &[4, 6, 9, 13, 19, 27, 40, 60, 90, 135, 200, 300, 450, 675],
+    ] {
+        let scenario = Scenario {
+            looks: looks.to_vec(),
+            ..Scenario::new(&variants, noise)
+        };
+        let outcomes = scenario.run(&format!("margin-gain-{}", looks.len()), seeds);
+        let text = summary(
+            &format!("true 1.058, cap {}", looks[looks.len() - 1]),
+            &outcomes,
+        );
+        eprintln!("{text}");
+        assert!(
+            count(&outcomes, Outcome::covers) >= seeds * 94 / 100,
+            "{text}"
+        );
+        assert!(
+            count(&outcomes, |o| matches!(
+                o.confirmation.call,
+                Call::Equivalent | Call::SafeWins
+            )) <= seeds * 25 / 1000,
+            "{text}"
+        );
+    }
 }
