@@ -1,5 +1,10 @@
 //! Intervals over processes: the process, not the round, is the unit of replication, so every
-//! interval here is over one log ratio per process, back on the ratio scale.
+//! interval here is over one log ratio per process, back on the ratio scale. Where processes
+//! share a code layout (a run with fewer builds than processes), the layout is the unit: the
+//! processes of one build share its placement luck, so they are averaged first and the
+//! interval is over the layouts' means.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -38,6 +43,9 @@ pub struct ProcessRatio {
     pub upper: f64,
     /// Processes the interval is over.
     pub processes: usize,
+    /// The units the interval is over: the processes' distinct code layouts, or `processes`
+    /// where each process ran a build of its own or fewer than two builds were named.
+    pub layouts: usize,
     /// Sample standard deviation of the log ratios (what more processes would shrink).
     pub log_sd: f64,
     /// The half-width in standard errors: a t quantile at the rule's level for this many
@@ -72,10 +80,58 @@ impl ProcessRatio {
             lower: (mean - half).exp(),
             upper: (mean + half).exp(),
             processes: n,
+            layouts: n,
             log_sd: sd,
             multiplier,
             lowest: lowest.exp(),
             highest: highest.exp(),
+        })
+    }
+
+    /// The interval of `log_ratios` (one per process) over the layouts the processes ran
+    /// (`layouts[i]` is process i's, `None` where it named none, which counts as a layout of
+    /// its own): each layout's processes are averaged, and the interval is `mean ± multiplier ·
+    /// sd / √k` of the k layouts' means, with `multiplier(k)` the half-width for k units. The
+    /// single-build range stays over processes. With a layout per process, or fewer than two
+    /// layouts named (every process ran one build, whose luck no interval can then hold), it is
+    /// [`Self::of_log_ratios`] over processes; `None` as there, or when the two slices differ
+    /// in length.
+    pub fn over_layouts(
+        log_ratios: &[f64],
+        layouts: &[Option<&str>],
+        multiplier: impl Fn(usize) -> f64,
+    ) -> Option<Self> {
+        if layouts.len() != log_ratios.len() || log_ratios.len() < 2 {
+            return None;
+        }
+        // Each named layout's log ratios, in order of first appearance; an unnamed one alone.
+        let mut groups: Vec<(f64, usize)> = Vec::new();
+        let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+        for (&z, layout) in log_ratios.iter().zip(layouts) {
+            let slot = match layout {
+                Some(name) => *named.entry(name).or_insert_with(|| {
+                    groups.push((0.0, 0));
+                    groups.len() - 1
+                }),
+                None => {
+                    groups.push((0.0, 0));
+                    groups.len() - 1
+                }
+            };
+            groups[slot].0 += z;
+            groups[slot].1 += 1;
+        }
+        if named.len() < 2 {
+            return Self::of_log_ratios(log_ratios, multiplier(log_ratios.len()));
+        }
+        let means: Vec<f64> = groups.iter().map(|&(sum, n)| sum / n as f64).collect();
+        let over = Self::of_log_ratios(&means, multiplier(means.len()))?;
+        let each = Self::of_log_ratios(log_ratios, over.multiplier)?;
+        Some(Self {
+            processes: each.processes,
+            lowest: each.lowest,
+            highest: each.highest,
+            ..over
         })
     }
 
@@ -134,8 +190,40 @@ mod tests {
         assert_eq!(ProcessRatio::descriptive(&[0.1, f64::NAN]), None);
         let same = ProcessRatio::of_log_ratios(&[0.0; 5], 3.0).expect("interval");
         assert_eq!((same.lower, same.point, same.upper), (1.0, 1.0, 1.0));
+        assert_eq!(r.layouts, 3);
         let halved = r.scaled(2.0);
         assert!((halved.point - r.point / 2.0).abs() < 1e-12);
         assert!((halved.lowest - r.lowest / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn processes_of_one_layout_count_once() {
+        let t = |k: usize| t_quantile(k - 1, 0.975);
+        // Layout a: 0.1 and 0.3 (mean 0.2); b: 0.4; unnamed: 0.0 and 0.6, one layout each.
+        // Layout means 0.2, 0.4, 0.0, 0.6: mean 0.3, sd 0.2582, half-width t(3) · sd / 2.
+        let logs = [0.1, 0.4, 0.3, 0.0, 0.6];
+        let layouts = [Some("a"), Some("b"), Some("a"), None, None];
+        let r = ProcessRatio::over_layouts(&logs, &layouts, t).expect("interval");
+        let sd = (0.2f64 / 3.0).sqrt();
+        let half = 3.182_446 * sd / 2.0;
+        assert!((r.point - 0.3f64.exp()).abs() < 1e-12, "{r:?}");
+        assert!((r.lower - (0.3 - half).exp()).abs() < 1e-6, "{r:?}");
+        assert!((r.upper - (0.3 + half).exp()).abs() < 1e-6, "{r:?}");
+        assert!((r.log_sd - sd).abs() < 1e-12);
+        assert_eq!((r.processes, r.layouts), (5, 4));
+        // The single-build range is still the processes'.
+        assert!((r.lowest - 1.0).abs() < 1e-12 && (r.highest - 0.6f64.exp()).abs() < 1e-12);
+        // A layout each: the interval over processes.
+        let own = [Some("a"), Some("b"), Some("c"), None, None];
+        assert_eq!(
+            ProcessRatio::over_layouts(&logs, &own, t),
+            ProcessRatio::descriptive(&logs)
+        );
+        // One build for every process: over the processes, as the build's luck is not in it.
+        assert_eq!(
+            ProcessRatio::over_layouts(&logs, &[Some("a"); 5], t),
+            ProcessRatio::descriptive(&logs)
+        );
+        assert_eq!(ProcessRatio::over_layouts(&logs, &[None; 4], t), None);
     }
 }

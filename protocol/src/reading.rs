@@ -8,7 +8,7 @@ use serde::Serialize;
 use wire::catalog::{FamilyEntry, VariantEntry, VariantKind};
 use wire::rounds::{Pair, Role};
 
-use crate::interval::ProcessRatio;
+use crate::interval::{ProcessRatio, t_quantile};
 use crate::rounds::CaseRounds;
 use crate::rule::{Call, ControlState, classify, read_control};
 use crate::sequential::Looks;
@@ -269,7 +269,10 @@ pub fn confirm(
         ));
     }
     let means: Vec<BTreeMap<String, f64>> = cases.iter().map(|c| c.means()).collect();
-    let multiplier = looks.multiplier(cases.len());
+    // Processes that ran one layout count once (the run had fewer builds than processes).
+    let layouts: Vec<Option<&str>> = cases.iter().map(|c| c.layout.as_deref()).collect();
+    let multiplier = |units: usize| looks.multiplier(units);
+    let descriptive = |units: usize| t_quantile(units - 1, 0.975);
     let logs = |top: &dyn Fn(&CaseRounds) -> Option<String>,
                 bottom: &dyn Fn(&CaseRounds) -> Option<String>|
      -> Option<Vec<f64>> {
@@ -293,12 +296,12 @@ pub fn confirm(
         }
     };
     let speedup = logs(&named(&pair.safe), &named(&pair.unsafe_))
-        .and_then(|l| ProcessRatio::of_log_ratios(&l, multiplier))
+        .and_then(|l| ProcessRatio::over_layouts(&l, &layouts, multiplier))
         .ok_or("not every process timed the pair")?;
     let control = |top: &dyn Fn(&CaseRounds) -> Option<String>,
                    bottom: &dyn Fn(&CaseRounds) -> Option<String>,
                    target: f64| {
-        let ratio = ProcessRatio::of_log_ratios(&logs(top, bottom)?, multiplier)?;
+        let ratio = ProcessRatio::over_layouts(&logs(top, bottom)?, &layouts, multiplier)?;
         Some(Control {
             ratio,
             target,
@@ -319,7 +322,7 @@ pub fn confirm(
                 unsafe_variant: v.name.clone(),
                 skips: v.skips.clone(),
                 safe_variant: pair.safe.clone(),
-                speedup: ProcessRatio::descriptive(&l)?,
+                speedup: ProcessRatio::over_layouts(&l, &layouts, descriptive)?,
                 saves_ns: saved / means.len() as f64,
             })
         })

@@ -23,6 +23,10 @@ pub struct ProcessRounds {
 pub struct CaseRounds {
     /// The arms and the variants that refused the input.
     pub header: CaseHeader,
+    /// The code layout of the process that measured it, when the run named one: processes of
+    /// one layout share its placement luck, so intervals count them once
+    /// ([`crate::interval::ProcessRatio::over_layouts`]).
+    pub layout: Option<String>,
     /// Every round, in order.
     pub rounds: Vec<Round>,
 }
@@ -86,6 +90,7 @@ pub fn read_process(
                 }
                 cases.push(CaseRounds {
                     header: case,
+                    layout: header.as_ref().and_then(|h| h.layout.clone()),
                     rounds: Vec::new(),
                 });
             }

@@ -152,6 +152,7 @@ mod tests {
             lower,
             upper,
             processes: 5,
+            layouts: 5,
             log_sd: 0.02,
             multiplier: 2.0,
             lowest: lower,

@@ -23,7 +23,8 @@ pub struct Spawner {
     /// its files go, the run's plan.
     pub prefix: Vec<OsString>,
     /// Builds of the same program with their own code layouts: screening process N runs the
-    /// N-th, confirmation process N the one after the screening's, cycling.
+    /// N-th, confirmation process N the N-th of those after the screening's, cycling over them
+    /// (never a screening build, whose luck helped pick the pair) when there are any.
     pub layouts: Vec<PathBuf>,
     /// Where the processes write their files.
     pub out: PathBuf,
@@ -35,11 +36,10 @@ pub struct Spawner {
 
 impl Launcher for Spawner {
     fn launch(&mut self, phase: Phase, process: usize, work: &[Assignment]) -> Result<(), String> {
-        let slot = match phase {
-            Phase::Screen => process,
-            Phase::Confirm => self.screen + process,
-        };
-        let layout = layout_of(&self.layouts, slot);
+        let layout = layout_of(
+            &self.layouts,
+            slot(phase, process, self.screen, self.layouts.len()),
+        );
         let program = layout
             .as_ref()
             .map_or(self.program.as_path(), |(binary, _)| *binary);
@@ -78,6 +78,16 @@ impl Launcher for Spawner {
 
     fn cases(&self, family: &str, phase: Phase, input: &str) -> Result<Vec<CaseRounds>, String> {
         read_cases(&self.out, family, phase, input)
+    }
+}
+
+/// Which of `layouts` builds process `process` of `phase` runs, when screening has `screen`
+/// of them: screening the first, confirmation the ones after, each cycling over its own.
+pub fn slot(phase: Phase, process: usize, screen: usize, layouts: usize) -> usize {
+    match phase {
+        Phase::Screen => process,
+        Phase::Confirm if layouts > screen => screen + process % (layouts - screen),
+        Phase::Confirm => screen + process,
     }
 }
 
@@ -124,6 +134,14 @@ mod tests {
             Some("two")
         );
         assert!(layout_of(&[], 0).is_none());
+        // Nine screening builds and 27 confirmation ones: confirmation process 27 runs the
+        // first confirmation build again, never a screening one.
+        assert_eq!(slot(Phase::Confirm, 0, 9, 36), 9);
+        assert_eq!(slot(Phase::Confirm, 26, 9, 36), 35);
+        assert_eq!(slot(Phase::Confirm, 27, 9, 36), 9);
+        assert_eq!(slot(Phase::Screen, 4, 9, 36), 4);
+        // No builds beyond the screening's: as many as there are, cycling.
+        assert_eq!(slot(Phase::Confirm, 1, 3, 2), 4);
         assert_ne!(
             process_seed(1, Phase::Screen, 0),
             process_seed(1, Phase::Confirm, 0)

@@ -153,9 +153,29 @@ struct Machine {
     twice_bias: f64,
     rng: Rng,
     kept: BTreeMap<Phase, Vec<CaseRounds>>,
+    /// Confirmation on this many code layouts, cycling, each giving every arm a placement luck
+    /// of this spread (log scale) shared by all the processes that run it; `None`: a layout
+    /// per process, its luck in `arm_factor`.
+    layouts: Option<(usize, f64)>,
+    /// Each (layout, arm)'s placement luck, drawn when first run.
+    placement: BTreeMap<(usize, String), f64>,
 }
 
 impl Machine {
+    /// The layout confirmation process `process` runs and an arm's luck on it.
+    fn placement(&mut self, phase: Phase, process: usize, arm: &str) -> (Option<usize>, f64) {
+        let Some((count, spread)) = self.layouts.filter(|_| phase == Phase::Confirm) else {
+            return (None, 1.0);
+        };
+        let layout = process % count;
+        let draw = (spread * normal(&mut self.rng)).exp();
+        let luck = *self
+            .placement
+            .entry((layout, arm.to_owned()))
+            .or_insert(draw);
+        (Some(layout), luck)
+    }
+
     fn arm_factor(&mut self) -> f64 {
         let n = self.noise;
         let luck = if n.heavy_tails {
@@ -234,13 +254,16 @@ impl Launcher for Machine {
                 }
             };
             for name in names {
-                let speed = self.truth[&name] * shift_of(&name) * self.arm_factor();
+                let luck = self.placement(phase, process, &name).1;
+                let speed = self.truth[&name] * shift_of(&name) * self.arm_factor() * luck;
                 speeds.insert(name.clone(), speed);
                 arms.push((arm(&name, Role::Candidate, &name), speed));
             }
             if assignment.pair.is_some() {
                 let reference = self.reference.clone();
-                let copy = self.truth[&reference] * shift * self.arm_factor() * self.copy_bias;
+                let luck = self.placement(phase, process, "reference-copy").1;
+                let copy =
+                    self.truth[&reference] * shift * self.arm_factor() * self.copy_bias * luck;
                 arms.push((arm("reference-copy", Role::CopyControl, &reference), copy));
                 // The doubled work runs the reference's own code: its placement, twice.
                 let twice = 2.0 * speeds[&reference] * self.twice_bias;
@@ -250,7 +273,9 @@ impl Launcher for Machine {
                 ));
             }
             let rounds = self.rounds(&arms);
+            let layout = self.placement(phase, process, "").0;
             self.kept.entry(phase).or_default().push(CaseRounds {
+                layout: layout.map(|l| format!("layout-{l}")),
                 header: CaseHeader {
                     family: assignment.family.clone(),
                     input: INPUT.to_owned(),
@@ -291,6 +316,8 @@ struct Scenario {
     screen_cap: usize,
     /// The confirmation's looks, the last being the cap.
     looks: Vec<usize>,
+    /// Confirmation layouts and their placement spread (`Machine::layouts`).
+    layouts: Option<(usize, f64)>,
     copy_bias: f64,
     twice_bias: f64,
 }
@@ -302,6 +329,7 @@ impl Scenario {
             noise,
             screen_cap: SCREEN_CAP,
             looks: LOOKS.to_vec(),
+            layouts: None,
             copy_bias: 1.0,
             twice_bias: 1.0,
         }
@@ -321,6 +349,8 @@ impl Scenario {
             twice_bias: self.twice_bias,
             rng: Rng::new(seed),
             kept: BTreeMap::new(),
+            layouts: self.layouts,
+            placement: BTreeMap::new(),
         }
     }
 
@@ -768,4 +798,63 @@ fn a_gain_just_past_the_margin_needs_a_cap_of_hundreds() {
             "{text}"
         );
     }
+}
+
+/// Fewer builds than processes: 27 confirmation processes cycle over five layouts, each of
+/// which puts every arm's code 3% (sd) faster or slower for all its processes. The processes
+/// of one layout are not independent draws of the placement, so an interval over processes
+/// is far too narrow; over the layouts' means it covers as it says.
+#[test]
+fn processes_that_share_a_layout_count_once() {
+    let variants = [
+        ("safe", VariantKind::Safe, 1000.0),
+        ("unsafe", VariantKind::Unsafe, 1000.0 / 1.03),
+    ];
+    let quiet = Noise {
+        process_shift: 0.01,
+        arm_shift: 0.005,
+        ..NOISY
+    };
+    let scenario = Scenario {
+        layouts: Some((5, 0.03)),
+        ..Scenario::new(&variants, quiet)
+    };
+    let family = family(&scenario.variants);
+    let looks = Looks::new(&[27]).expect("looks");
+    let pair = wire::rounds::Pair {
+        safe: "safe".to_owned(),
+        unsafe_: "unsafe".to_owned(),
+    };
+    let truth = 1.03;
+    let (mut layouts, mut processes) = (0, 0);
+    for seed in 0..SEEDS {
+        let mut machine = scenario.machine(&family, &format!("shared-layouts/{seed}"));
+        let work = [Assignment {
+            family: "sim".to_owned(),
+            pair: Some(pair.clone()),
+        }];
+        for process in 0..looks.cap() {
+            machine
+                .launch(Phase::Confirm, process, &work)
+                .expect("simulated");
+        }
+        let cases: Vec<&CaseRounds> = machine.kept[&Phase::Confirm].iter().collect();
+        let c = protocol::reading::confirm(&family, &cases, &looks).expect("confirmed");
+        assert_eq!((c.speedup.processes, c.speedup.layouts), (27, 5));
+        let covers = |r: &protocol::interval::ProcessRatio| r.lower <= truth && truth <= r.upper;
+        layouts += usize::from(covers(&c.speedup));
+        let logs: Vec<f64> = cases
+            .iter()
+            .map(|case| {
+                let m = case.means();
+                m["safe"].ln() - m["unsafe"].ln()
+            })
+            .collect();
+        let naive = protocol::interval::ProcessRatio::of_log_ratios(&logs, looks.multiplier(27))
+            .expect("interval");
+        processes += usize::from(covers(&naive));
+    }
+    eprintln!("covered: over layouts {layouts}, over processes {processes} of {SEEDS}");
+    assert!(layouts >= SEEDS * 93 / 100, "{layouts}");
+    assert!(processes <= SEEDS * 85 / 100, "{processes}");
 }

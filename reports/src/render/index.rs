@@ -248,7 +248,7 @@ fn verdict_details(ledger: &Ledger, family: &str, verdict: &Verdict) -> String {
     let layouts = match m.layouts {
         1 => "all in one build (one code layout: its luck is not in the interval)".to_owned(),
         n if n == m.processes => "each on its own build".to_owned(),
-        n => format!("over {n} builds"),
+        n => format!("on {n} builds (each build's processes averaged, the interval over builds)"),
     };
     let stop = if m.settled {
         "stopped when the call and the controls settled".to_owned()
