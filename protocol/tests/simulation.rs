@@ -354,6 +354,25 @@ impl Scenario {
         }
     }
 
+    /// The confirmation processes of the pair `safe` against `unsafe`, every one up to
+    /// `processes`, none stopped early: what a look would read, at any look.
+    fn confirm_all(&self, family: &FamilyEntry, seed: &str, processes: usize) -> Vec<CaseRounds> {
+        let mut machine = self.machine(family, seed);
+        let work = [Assignment {
+            family: "sim".to_owned(),
+            pair: Some(wire::rounds::Pair {
+                safe: "safe".to_owned(),
+                unsafe_: "unsafe".to_owned(),
+            }),
+        }];
+        for process in 0..processes {
+            machine
+                .launch(Phase::Confirm, process, &work)
+                .expect("simulated");
+        }
+        machine.kept.remove(&Phase::Confirm).unwrap_or_default()
+    }
+
     fn run(&self, name: &str, seeds: usize) -> Vec<Outcome> {
         let family = family(&self.variants);
         let looks = Looks::new(&self.looks).expect("looks");
@@ -634,24 +653,10 @@ fn the_intervals_cover_at_every_look_together() {
     ];
     let scenario = Scenario::new(&variants, NOISY);
     let family = family(&scenario.variants);
-    let pair = wire::rounds::Pair {
-        safe: "safe".to_owned(),
-        unsafe_: "unsafe".to_owned(),
-    };
     let truth = 1.03;
     let (mut repeated, mut ordinary) = (0, 0);
     for seed in 0..SEEDS {
-        let mut machine = scenario.machine(&family, &format!("every-look/{seed}"));
-        let work = [Assignment {
-            family: "sim".to_owned(),
-            pair: Some(pair.clone()),
-        }];
-        for process in 0..looks.cap() {
-            machine
-                .launch(Phase::Confirm, process, &work)
-                .expect("simulated");
-        }
-        let cases = machine.kept[&Phase::Confirm].clone();
+        let cases = scenario.confirm_all(&family, &format!("every-look/{seed}"), looks.cap());
         let covers = |r: &protocol::interval::ProcessRatio| r.lower <= truth && truth <= r.upper;
         let mut all_repeated = true;
         let mut all_ordinary = true;
@@ -821,24 +826,11 @@ fn processes_that_share_a_layout_count_once() {
     };
     let family = family(&scenario.variants);
     let looks = Looks::new(&[27]).expect("looks");
-    let pair = wire::rounds::Pair {
-        safe: "safe".to_owned(),
-        unsafe_: "unsafe".to_owned(),
-    };
     let truth = 1.03;
     let (mut layouts, mut processes) = (0, 0);
     for seed in 0..SEEDS {
-        let mut machine = scenario.machine(&family, &format!("shared-layouts/{seed}"));
-        let work = [Assignment {
-            family: "sim".to_owned(),
-            pair: Some(pair.clone()),
-        }];
-        for process in 0..looks.cap() {
-            machine
-                .launch(Phase::Confirm, process, &work)
-                .expect("simulated");
-        }
-        let cases: Vec<&CaseRounds> = machine.kept[&Phase::Confirm].iter().collect();
+        let kept = scenario.confirm_all(&family, &format!("shared-layouts/{seed}"), looks.cap());
+        let cases: Vec<&CaseRounds> = kept.iter().collect();
         let c = protocol::reading::confirm(&family, &cases, &looks).expect("confirmed");
         assert_eq!((c.speedup.processes, c.speedup.layouts), (27, 5));
         let covers = |r: &protocol::interval::ProcessRatio| r.lower <= truth && truth <= r.upper;
