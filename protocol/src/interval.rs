@@ -35,7 +35,7 @@ fn standard_normal() -> Normal {
 /// The geometric mean of per-process ratios with an interval, and the range one build sees.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ProcessRatio {
-    /// `exp(mean of the log ratios)`.
+    /// `exp(mean of the log ratios)`: of the layouts' means where processes shared layouts.
     pub point: f64,
     /// Lower end of the interval.
     pub lower: f64,
@@ -46,10 +46,15 @@ pub struct ProcessRatio {
     /// The units the interval is over: the processes' distinct code layouts, or `processes`
     /// where each process ran a build of its own or fewer than two builds were named.
     pub layouts: usize,
-    /// Sample standard deviation of the log ratios (what more processes would shrink).
+    /// Sample standard deviation of what the interval is over: the log ratios, or the
+    /// layouts' means of them where processes shared layouts.
     pub log_sd: f64,
+    /// Sample standard deviation of the single processes' log ratios: what a run with a build
+    /// per process faces, more processes shrinking it by their square root. The same as
+    /// `log_sd` unless processes shared layouts.
+    pub process_log_sd: f64,
     /// The half-width in standard errors: a t quantile at the rule's level for this many
-    /// processes.
+    /// units (`layouts`).
     pub multiplier: f64,
     /// The lowest single process's ratio: a user's binary has one layout, and this is the
     /// least favourable one seen.
@@ -82,6 +87,7 @@ impl ProcessRatio {
             processes: n,
             layouts: n,
             log_sd: sd,
+            process_log_sd: sd,
             multiplier,
             lowest: lowest.exp(),
             highest: highest.exp(),
@@ -89,13 +95,13 @@ impl ProcessRatio {
     }
 
     /// The interval of `log_ratios` (one per process) over the layouts the processes ran
-    /// (`layouts[i]` is process i's, `None` where it named none, which counts as a layout of
-    /// its own): each layout's processes are averaged, and the interval is `mean ± multiplier ·
-    /// sd / √k` of the k layouts' means, with `multiplier(k)` the half-width for k units. The
-    /// single-build range stays over processes. With a layout per process, or fewer than two
-    /// layouts named (every process ran one build, whose luck no interval can then hold), it is
-    /// [`Self::of_log_ratios`] over processes; `None` as there, or when the two slices differ
-    /// in length.
+    /// (`layouts[i]` is process i's; `None` where it named none, which means the run's one
+    /// program, so every `None` is one layout): each layout's processes are averaged, and the
+    /// interval is `mean ± multiplier · sd / √k` of the k layouts' means, with `multiplier(k)`
+    /// the half-width for k units. The single-build range stays over processes. With a layout
+    /// per process, or fewer than two layouts (every process ran one build, whose luck no
+    /// interval can then hold), it is [`Self::of_log_ratios`] over processes; `None` as there,
+    /// or when the two slices differ in length.
     pub fn over_layouts(
         log_ratios: &[f64],
         layouts: &[Option<&str>],
@@ -104,24 +110,18 @@ impl ProcessRatio {
         if layouts.len() != log_ratios.len() || log_ratios.len() < 2 {
             return None;
         }
-        // Each named layout's log ratios, in order of first appearance; an unnamed one alone.
+        // Each layout's log ratios, in order of first appearance.
         let mut groups: Vec<(f64, usize)> = Vec::new();
-        let mut named: BTreeMap<&str, usize> = BTreeMap::new();
-        for (&z, layout) in log_ratios.iter().zip(layouts) {
-            let slot = match layout {
-                Some(name) => *named.entry(name).or_insert_with(|| {
-                    groups.push((0.0, 0));
-                    groups.len() - 1
-                }),
-                None => {
-                    groups.push((0.0, 0));
-                    groups.len() - 1
-                }
-            };
+        let mut slots: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for (&z, &layout) in log_ratios.iter().zip(layouts) {
+            let slot = *slots.entry(layout).or_insert_with(|| {
+                groups.push((0.0, 0));
+                groups.len() - 1
+            });
             groups[slot].0 += z;
             groups[slot].1 += 1;
         }
-        if named.len() < 2 {
+        if groups.len() < 2 || groups.len() == log_ratios.len() {
             return Self::of_log_ratios(log_ratios, multiplier(log_ratios.len()));
         }
         let means: Vec<f64> = groups.iter().map(|&(sum, n)| sum / n as f64).collect();
@@ -129,6 +129,7 @@ impl ProcessRatio {
         let each = Self::of_log_ratios(log_ratios, over.multiplier)?;
         Some(Self {
             processes: each.processes,
+            process_log_sd: each.log_sd,
             lowest: each.lowest,
             highest: each.highest,
             ..over
@@ -199,10 +200,10 @@ mod tests {
     #[test]
     fn processes_of_one_layout_count_once() {
         let t = |k: usize| t_quantile(k - 1, 0.975);
-        // Layout a: 0.1 and 0.3 (mean 0.2); b: 0.4; unnamed: 0.0 and 0.6, one layout each.
-        // Layout means 0.2, 0.4, 0.0, 0.6: mean 0.3, sd 0.2582, half-width t(3) · sd / 2.
+        // Layout a: 0.1 and 0.3 (mean 0.2); b: 0.4; c: 0.0; unnamed (the run's one program):
+        // 0.6. Layout means 0.2, 0.4, 0.0, 0.6: mean 0.3, sd 0.2582, half-width t(3) · sd / 2.
         let logs = [0.1, 0.4, 0.3, 0.0, 0.6];
-        let layouts = [Some("a"), Some("b"), Some("a"), None, None];
+        let layouts = [Some("a"), Some("b"), Some("a"), Some("c"), None];
         let r = ProcessRatio::over_layouts(&logs, &layouts, t).expect("interval");
         let sd = (0.2f64 / 3.0).sqrt();
         let half = 3.182_446 * sd / 2.0;
@@ -210,11 +211,17 @@ mod tests {
         assert!((r.lower - (0.3 - half).exp()).abs() < 1e-6, "{r:?}");
         assert!((r.upper - (0.3 + half).exp()).abs() < 1e-6, "{r:?}");
         assert!((r.log_sd - sd).abs() < 1e-12);
+        let each = ProcessRatio::descriptive(&logs).expect("interval");
+        assert!((r.process_log_sd - each.log_sd).abs() < 1e-12);
         assert_eq!((r.processes, r.layouts), (5, 4));
         // The single-build range is still the processes'.
         assert!((r.lowest - 1.0).abs() < 1e-12 && (r.highest - 0.6f64.exp()).abs() < 1e-12);
+        // Unnamed processes are one layout, not one each.
+        let unnamed = [Some("a"), Some("b"), Some("a"), None, None];
+        let r = ProcessRatio::over_layouts(&logs, &unnamed, t).expect("interval");
+        assert_eq!(r.layouts, 3);
         // A layout each: the interval over processes.
-        let own = [Some("a"), Some("b"), Some("c"), None, None];
+        let own = [Some("a"), Some("b"), Some("c"), Some("d"), None];
         assert_eq!(
             ProcessRatio::over_layouts(&logs, &own, t),
             ProcessRatio::descriptive(&logs)

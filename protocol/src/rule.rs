@@ -114,7 +114,8 @@ pub fn processes_needed(speedup: &ProcessRatio, looks: &Looks) -> Option<usize> 
     let bound = (1.0 + MARGIN).ln();
     // Inside the margin the interval must shrink inside it; outside, clear the boundary.
     let room = (bound - mean.abs()).abs();
-    if room <= 0.0 || speedup.log_sd <= 0.0 {
+    // A new run gives each process a build of its own: it faces the spread between processes.
+    if room <= 0.0 || speedup.process_log_sd <= 0.0 {
         return None;
     }
     let power = if mean.abs() < bound {
@@ -123,7 +124,7 @@ pub fn processes_needed(speedup: &ProcessRatio, looks: &Looks) -> Option<usize> 
         POWER
     };
     let enough = |n: usize| {
-        let per = speedup.log_sd / (n as f64).sqrt();
+        let per = speedup.process_log_sd / (n as f64).sqrt();
         (looks.multiplier(n) + t_quantile(n - 1, power)) * per <= room
     };
     if !enough(MAX_PROCESSES) {
@@ -154,6 +155,7 @@ mod tests {
             processes: 5,
             layouts: 5,
             log_sd: 0.02,
+            process_log_sd: 0.02,
             multiplier: 2.0,
             lowest: lower,
             highest: upper,
@@ -211,12 +213,13 @@ mod tests {
 
     #[test]
     fn processes_needed_by_hand() {
-        // Point 1.02 inside the margin, log sd 0.05, one look: both ends must clear, so each is
+        // Point 1.02 inside the margin, log sd 0.05 between single processes (whatever the
+        // spread of the layouts' means the interval was over), one look: both ends must clear, so each is
         // planned at 90%: the first n with
         // (t(n-1, 0.975) + t(n-1, 0.9)) * 0.05 / sqrt(n) <= ln 1.05 - ln 1.02 = 0.02899.
         let looks = Looks::new(&[10]).expect("looks");
         let mut r = ratio(1.02, 0.96, 1.08);
-        r.log_sd = 0.05;
+        r.process_log_sd = 0.05;
         let n = processes_needed(&r, &looks).expect("decidable");
         let width = |n: usize, p: f64| {
             (t_quantile(n - 1, 0.975) + t_quantile(n - 1, p)) * 0.05 / (n as f64).sqrt()

@@ -24,7 +24,8 @@ pub struct Spawner {
     pub prefix: Vec<OsString>,
     /// Builds of the same program with their own code layouts: screening process N runs the
     /// N-th, confirmation process N the N-th of those after the screening's, cycling over them
-    /// (never a screening build, whose luck helped pick the pair) when there are any.
+    /// (never a screening build, whose luck helped pick the pair) when there are enough
+    /// ([`slot`]).
     pub layouts: Vec<PathBuf>,
     /// Where the processes write their files.
     pub out: PathBuf,
@@ -82,14 +83,21 @@ impl Launcher for Spawner {
 }
 
 /// Which of `layouts` builds process `process` of `phase` runs, when screening has `screen`
-/// of them: screening the first, confirmation the ones after, each cycling over its own.
+/// of them: screening the first, confirmation the ones after, cycling over its own where
+/// there are at least [`CONFIRM_LAYOUTS`]; with fewer, over all of them.
 pub fn slot(phase: Phase, process: usize, screen: usize, layouts: usize) -> usize {
     match phase {
         Phase::Screen => process,
-        Phase::Confirm if layouts > screen => screen + process % (layouts - screen),
+        Phase::Confirm if layouts >= screen + CONFIRM_LAYOUTS => {
+            screen + process % (layouts - screen)
+        }
         Phase::Confirm => screen + process,
     }
 }
+
+/// The fewest builds confirmation cycles over on its own: the interval over their means needs
+/// two degrees of freedom at least.
+pub const CONFIRM_LAYOUTS: usize = 3;
 
 /// The binary process slot `slot` runs and the layout name it records, when the run has
 /// layouts.
@@ -140,8 +148,10 @@ mod tests {
         assert_eq!(slot(Phase::Confirm, 26, 9, 36), 35);
         assert_eq!(slot(Phase::Confirm, 27, 9, 36), 9);
         assert_eq!(slot(Phase::Screen, 4, 9, 36), 4);
-        // No builds beyond the screening's: as many as there are, cycling.
+        // Fewer than three builds beyond the screening's: all of them, cycling.
         assert_eq!(slot(Phase::Confirm, 1, 3, 2), 4);
+        assert_eq!(slot(Phase::Confirm, 1, 3, 5), 4);
+        assert_eq!(slot(Phase::Confirm, 3, 3, 6), 3);
         assert_ne!(
             process_seed(1, Phase::Screen, 0),
             process_seed(1, Phase::Confirm, 0)

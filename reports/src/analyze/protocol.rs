@@ -28,8 +28,8 @@ pub struct Measured {
     /// The rule applied to the speedup.
     pub call: Call,
     /// Time of the safe variant / time of the unsafe variant of the confirmed pair, over the
-    /// confirmation's processes: an interval that holds at every look together, and the range
-    /// of single processes (one build each).
+    /// confirmation's processes (over their builds' means where processes shared builds): an
+    /// interval that holds at every look together, and the range of single processes.
     pub speedup: ProcessRatio,
     /// The confirmed pair's safe variant.
     pub safe_variant: String,

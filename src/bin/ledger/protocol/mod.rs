@@ -153,7 +153,14 @@ fn parent(args: &Args, looks: Looks, families: &[&Family]) -> anyhow::Result<()>
         args.rounds,
         match args.layout_binaries.len() {
             0 => "one code layout (this build) for every process".to_owned(),
-            n => format!("{n} code layouts, one per process in turn"),
+            n if n >= args.screen_cap.max(args.screen) + looks.cap() => {
+                format!("{n} code layouts, one per process")
+            }
+            n => format!(
+                "{n} code layouts for up to {} processes: processes share them, and the \
+                 intervals are over the layouts' means",
+                args.screen_cap.max(args.screen) + looks.cap()
+            ),
         }
     );
     let plan = Plan {
