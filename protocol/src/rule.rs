@@ -214,8 +214,8 @@ mod tests {
     #[test]
     fn processes_needed_by_hand() {
         // Point 1.02 inside the margin, log sd 0.05 between single processes (whatever the
-        // spread of the layouts' means the interval was over), one look: both ends must clear, so each is
-        // planned at 90%: the first n with
+        // spread of the layouts' means the interval was over), one look: both ends must clear,
+        // so each is planned at 90%: the first n with
         // (t(n-1, 0.975) + t(n-1, 0.9)) * 0.05 / sqrt(n) <= ln 1.05 - ln 1.02 = 0.02899.
         let looks = Looks::new(&[10]).expect("looks");
         let mut r = ratio(1.02, 0.96, 1.08);

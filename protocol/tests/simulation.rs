@@ -162,18 +162,23 @@ struct Machine {
 }
 
 impl Machine {
-    /// The layout confirmation process `process` runs and an arm's luck on it.
-    fn placement(&mut self, phase: Phase, process: usize, arm: &str) -> (Option<usize>, f64) {
-        let Some((count, spread)) = self.layouts.filter(|_| phase == Phase::Confirm) else {
-            return (None, 1.0);
+    /// The layout process `process` of `phase` runs, where confirmation shares layouts.
+    fn layout(&self, phase: Phase, process: usize) -> Option<usize> {
+        let (count, _) = self.layouts.filter(|_| phase == Phase::Confirm)?;
+        Some(process % count)
+    }
+
+    /// An arm's placement luck on that layout (1 where each process has its own, which
+    /// `arm_factor` draws).
+    fn placement(&mut self, phase: Phase, process: usize, arm: &str) -> f64 {
+        let (Some(layout), Some((_, spread))) = (self.layout(phase, process), self.layouts) else {
+            return 1.0;
         };
-        let layout = process % count;
-        let draw = (spread * normal(&mut self.rng)).exp();
-        let luck = *self
+        let rng = &mut self.rng;
+        *self
             .placement
             .entry((layout, arm.to_owned()))
-            .or_insert(draw);
-        (Some(layout), luck)
+            .or_insert_with(|| (spread * normal(rng)).exp())
     }
 
     fn arm_factor(&mut self) -> f64 {
@@ -254,14 +259,14 @@ impl Launcher for Machine {
                 }
             };
             for name in names {
-                let luck = self.placement(phase, process, &name).1;
+                let luck = self.placement(phase, process, &name);
                 let speed = self.truth[&name] * shift_of(&name) * self.arm_factor() * luck;
                 speeds.insert(name.clone(), speed);
                 arms.push((arm(&name, Role::Candidate, &name), speed));
             }
             if assignment.pair.is_some() {
                 let reference = self.reference.clone();
-                let luck = self.placement(phase, process, "reference-copy").1;
+                let luck = self.placement(phase, process, "reference-copy");
                 let copy =
                     self.truth[&reference] * shift * self.arm_factor() * self.copy_bias * luck;
                 arms.push((arm("reference-copy", Role::CopyControl, &reference), copy));
@@ -273,7 +278,7 @@ impl Launcher for Machine {
                 ));
             }
             let rounds = self.rounds(&arms);
-            let layout = self.placement(phase, process, "").0;
+            let layout = self.layout(phase, process);
             self.kept.entry(phase).or_default().push(CaseRounds {
                 layout: layout.map(|l| format!("layout-{l}")),
                 header: CaseHeader {

@@ -24,8 +24,8 @@ pub fn rule_text() -> String {
          interval instead of deciding the call; each arm's state also lands at a random heap \
          offset. Speedup = the process's mean time of the safe variant / of the unsafe one; the \
          interval is over the processes' log speedups (the process is the unit of \
-         replication; where processes share a build, over the builds' means), a repeated confidence interval with a Pocock boundary: every look uses \
-         the same nominal level, set so that the intervals of all planned looks together miss \
+         replication; where processes share a build, over the builds' means), a repeated \
+         confidence interval with a Pocock boundary: every look uses the same nominal level, set so that the intervals of all planned looks together miss \
          the true ratio with at most {alpha:.0}%, so stopping at any look keeps that error rate. \
          With a practical margin of {pct:.0}%: pays when the whole interval is above {:.2}; safe \
          wins when it is below {:.3}; equivalent when it lies inside [{:.3}, {:.2}]; \
